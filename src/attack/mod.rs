@@ -1,0 +1,343 @@
+//! The ATT&CK database: embedded versions, lookups, revoked-by chains, and STIX import.
+
+pub mod generate;
+pub mod ids;
+pub mod model;
+pub mod stix;
+
+use model::{Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The ATT&CK version Wazuh 4.x managers resolve ids against (their `mitre.db`).
+pub const WAZUH_4_MANAGER_VERSION: &str = "13.1";
+
+/// Embedded version tables, oldest first; the last one is the default ("is this id current").
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "9.0",
+        include_str!("../../rules-db/attack/enterprise-attack-9.0.json"),
+    ),
+    (
+        "13.1",
+        include_str!("../../rules-db/attack/enterprise-attack-13.1.json"),
+    ),
+    (
+        "18.1",
+        include_str!("../../rules-db/attack/enterprise-attack-18.1.json"),
+    ),
+    (
+        "19.2",
+        include_str!("../../rules-db/attack/enterprise-attack-19.2.json"),
+    ),
+];
+const EMBEDDED_TEXT: &str = include_str!("../../rules-db/attack/text-18.1.json");
+
+/// One ATT&CK version with its lookup indexes.
+#[derive(Debug)]
+pub struct AttackVersion {
+    table: VersionTable,
+    by_id: HashMap<String, usize>,
+}
+
+/// The chain from an id to what currently stands for it in one version.
+#[derive(Debug, Clone)]
+pub struct Resolution<'a> {
+    /// `chain[0]` is the id asked for; each next entry is its `revoked-by` target.
+    pub chain: Vec<&'a Technique>,
+    /// Set when the chain ends in an id this version does not define (or loops).
+    pub dangling: Option<String>,
+}
+
+impl<'a> Resolution<'a> {
+    /// The technique the chain ends in, when it ends in an active one.
+    pub fn current(&self) -> Option<&'a Technique> {
+        self.chain
+            .last()
+            .copied()
+            .filter(|t| t.status == Status::Active && self.dangling.is_none())
+    }
+
+    /// `T1086 -> T1059.001` as text.
+    pub fn arrow_text(&self) -> String {
+        let mut ids: Vec<&str> = self.chain.iter().map(|t| t.id.as_str()).collect();
+        if let Some(d) = &self.dangling {
+            ids.push(d);
+        }
+        ids.join(" -> ")
+    }
+}
+
+impl AttackVersion {
+    pub fn from_table(table: VersionTable) -> Self {
+        let by_id = table
+            .techniques
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        AttackVersion { table, by_id }
+    }
+
+    pub fn version(&self) -> &str {
+        &self.table.version
+    }
+
+    pub fn source(&self) -> &str {
+        &self.table.source
+    }
+
+    pub fn technique(&self, id: &str) -> Option<&Technique> {
+        self.by_id.get(id).map(|&i| &self.table.techniques[i])
+    }
+
+    pub fn techniques(&self) -> &[Technique] {
+        &self.table.techniques
+    }
+
+    /// Tactics in matrix order.
+    pub fn tactics(&self) -> &[Tactic] {
+        &self.table.tactics
+    }
+
+    pub fn tactic(&self, id: &str) -> Option<&Tactic> {
+        self.table.tactics.iter().find(|t| t.id == id)
+    }
+
+    pub fn tactic_by_shortname(&self, shortname: &str) -> Option<&Tactic> {
+        self.table.tactics.iter().find(|t| t.shortname == shortname)
+    }
+
+    /// Whether `id` is defined and active here.
+    pub fn is_active(&self, id: &str) -> bool {
+        self.technique(id)
+            .is_some_and(|t| t.status == Status::Active)
+    }
+
+    /// Follows `revoked-by` from `id` until an unrevoked technique (or a dead end).
+    pub fn resolve(&self, id: &str) -> Option<Resolution<'_>> {
+        let first = self.technique(id)?;
+        let mut chain = vec![first];
+        let mut dangling = None;
+        while let Some(next) = chain.last().and_then(|t| t.revoked_by.as_deref()) {
+            match self.technique(next) {
+                Some(t) if !chain.iter().any(|c| c.id == t.id) => chain.push(t),
+                _ => {
+                    dangling = Some(next.to_string());
+                    break;
+                }
+            }
+        }
+        Some(Resolution { chain, dangling })
+    }
+
+    /// The tactics of a technique as tactic records of this version.
+    pub fn tactics_of(&self, technique: &Technique) -> Vec<&Tactic> {
+        self.table
+            .tactics
+            .iter()
+            .filter(|t| technique.tactics.contains(&t.shortname))
+            .collect()
+    }
+}
+
+/// The suggester's and `attack search`'s text, with lookups.
+#[derive(Debug)]
+pub struct AttackText {
+    table: TextTable,
+    by_id: HashMap<String, usize>,
+}
+
+impl AttackText {
+    pub fn from_table(table: TextTable) -> Self {
+        let by_id = table
+            .techniques
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        AttackText { table, by_id }
+    }
+    pub fn version(&self) -> &str {
+        &self.table.version
+    }
+    pub fn technique(&self, id: &str) -> Option<&TechniqueText> {
+        self.by_id.get(id).map(|&i| &self.table.techniques[i])
+    }
+    pub fn techniques(&self) -> &[TechniqueText] {
+        &self.table.techniques
+    }
+    pub fn groups(&self) -> &[Group] {
+        &self.table.groups
+    }
+}
+
+struct Slot {
+    name: String,
+    embedded_json: Option<&'static str>,
+    loaded: OnceLock<AttackVersion>,
+}
+
+impl Slot {
+    fn get(&self) -> &AttackVersion {
+        self.loaded.get_or_init(|| {
+            let json = self
+                .embedded_json
+                .expect("a slot without embedded data is filled when it is made");
+            let table: VersionTable =
+                serde_json::from_str(json).expect("embedded ATT&CK table is valid JSON");
+            AttackVersion::from_table(table)
+        })
+    }
+}
+
+/// All ATT&CK versions the tool knows: the embedded ones, plus a user's bundle if given.
+///
+/// Versions are parsed on first use, so a lint that asks for two versions pays for two.
+pub struct AttackDb {
+    slots: Vec<Slot>,
+    text_json: Option<&'static str>,
+    text: OnceLock<AttackText>,
+}
+
+impl Default for AttackDb {
+    fn default() -> Self {
+        Self::embedded()
+    }
+}
+
+impl AttackDb {
+    /// The database compiled into the binary.
+    pub fn embedded() -> Self {
+        AttackDb {
+            slots: EMBEDDED
+                .iter()
+                .map(|(name, json)| Slot {
+                    name: name.to_string(),
+                    embedded_json: Some(json),
+                    loaded: OnceLock::new(),
+                })
+                .collect(),
+            text_json: Some(EMBEDDED_TEXT),
+            text: OnceLock::new(),
+        }
+    }
+
+    /// Adds a user's bundle (`--attack-data`) as the newest version, and its text when it has some.
+    pub fn with_bundle(mut self, imported: stix::Imported) -> Self {
+        let name = imported.table.version.clone();
+        self.slots.retain(|s| s.name != name);
+        let loaded = OnceLock::new();
+        let _ = loaded.set(AttackVersion::from_table(imported.table));
+        self.slots.push(Slot {
+            name,
+            embedded_json: None,
+            loaded,
+        });
+        if !imported.text.techniques.is_empty() {
+            self.text_json = None;
+            self.text = OnceLock::new();
+            let _ = self.text.set(AttackText::from_table(imported.text));
+        }
+        self
+    }
+
+    /// Version names, oldest first.
+    pub fn version_names(&self) -> Vec<&str> {
+        self.slots.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// The newest version: the default for "is this id current".
+    pub fn latest(&self) -> &AttackVersion {
+        self.slots.last().expect("at least one version").get()
+    }
+
+    pub fn latest_name(&self) -> &str {
+        &self.slots.last().expect("at least one version").name
+    }
+
+    /// A version by name (`13.1`, `v13.1`, or `latest`).
+    pub fn version(&self, name: &str) -> Result<&AttackVersion, String> {
+        let wanted = name.trim().trim_start_matches(['v', 'V']);
+        if wanted == "latest" || wanted == "atest" {
+            return Ok(self.latest());
+        }
+        self.slots
+            .iter()
+            .find(|s| s.name == wanted)
+            .map(Slot::get)
+            .ok_or_else(|| {
+                format!(
+                    "unknown ATT&CK version '{name}'; known: {}",
+                    self.version_names().join(", ")
+                )
+            })
+    }
+
+    /// Every version, oldest first (parses those not yet parsed).
+    pub fn all_versions(&self) -> impl Iterator<Item = &AttackVersion> {
+        self.slots.iter().map(Slot::get)
+    }
+
+    /// Technique descriptions and log sources, for search and suggestion.
+    pub fn text(&self) -> &AttackText {
+        self.text.get_or_init(|| {
+            let json = self.text_json.unwrap_or("{}");
+            let table: TextTable = serde_json::from_str(json).unwrap_or_default();
+            AttackText::from_table(table)
+        })
+    }
+
+    /// The versions an id appears in, with its status in each, oldest first.
+    pub fn history(&self, id: &str) -> Vec<(&str, Status)> {
+        self.all_versions()
+            .filter_map(|v| v.technique(id).map(|t| (v.version(), t.status)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revoked_chains_are_followed_to_the_current_technique() {
+        let db = AttackDb::embedded();
+        let v18 = db.version("18.1").unwrap();
+        let r = v18.resolve("T1073").unwrap();
+        assert_eq!(r.arrow_text(), "T1073 -> T1574.002 -> T1574.001");
+        assert_eq!(r.current().unwrap().id, "T1574.001");
+        let r = v18.resolve("T1150").unwrap();
+        assert_eq!(r.current().unwrap().id, "T1647");
+        let r = db.latest().resolve("T1086").unwrap();
+        assert_eq!(r.current().unwrap().name, "PowerShell");
+    }
+
+    #[test]
+    fn the_newest_version_is_19_2_with_fifteen_tactics() {
+        let db = AttackDb::embedded();
+        assert_eq!(db.latest_name(), "19.2");
+        let latest = db.latest();
+        assert_eq!(latest.tactics().len(), 15);
+        assert_eq!(latest.tactic("TA0005").unwrap().name, "Stealth");
+        assert_eq!(latest.tactics()[7].id, "TA0112");
+        assert_eq!(db.version("13.1").unwrap().tactics().len(), 14);
+    }
+
+    #[test]
+    fn history_tells_the_manager_version_apart_from_the_newest() {
+        let db = AttackDb::embedded();
+        let h = db.history("T1562.001");
+        assert!(h.contains(&("13.1", Status::Active)));
+        assert!(h.contains(&("19.2", Status::Revoked)));
+        assert!(db.history("T1685").iter().all(|(v, _)| *v == "19.2"));
+        assert!(db.version("13.1").unwrap().technique("T1685").is_none());
+    }
+
+    #[test]
+    fn versions_are_named_with_or_without_v() {
+        let db = AttackDb::embedded();
+        assert_eq!(db.version("v13.1").unwrap().version(), "13.1");
+        assert!(db.version("7.0").unwrap_err().contains("known: 9.0, 13.1, 18.1, 19.2"));
+    }
+}

@@ -1,0 +1,98 @@
+//! The compact ATT&CK tables the binary embeds, one per ATT&CK version.
+//!
+//! These types are both the on-disk format of `rules-db/attack/*.json` (written by the
+//! generator) and the in-memory tables the checks query, so the two can never drift apart.
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a technique can still be used in a given ATT&CK version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Active,
+    Revoked,
+    Deprecated,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Revoked => "revoked",
+            Status::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// A tactic as one version of the matrix lists it (matrix order is the table's order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tactic {
+    pub id: String,
+    pub shortname: String,
+    pub name: String,
+}
+
+/// A technique or sub-technique as one ATT&CK version defines it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Technique {
+    pub id: String,
+    pub name: String,
+    /// Tactic short names (`credential-access`), in the version's own vocabulary.
+    #[serde(default)]
+    pub tactics: Vec<String>,
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    #[serde(default)]
+    pub sub: bool,
+    pub status: Status,
+    /// The immediate `revoked-by` target; follow it with `AttackVersion::resolve`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_by: Option<String>,
+    /// Successors a deprecated technique names in its own description ("Please use ...").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub successors: Vec<String>,
+}
+
+/// One ATT&CK Enterprise release, reduced to what lint and fix need.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VersionTable {
+    pub version: String,
+    /// Where the data came from (bundle file and tag); kept for provenance.
+    pub source: String,
+    pub tactics: Vec<Tactic>,
+    pub techniques: Vec<Technique>,
+}
+
+/// The text the suggester and `attack search` need, taken from the newest full bundle.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TechniqueText {
+    pub id: String,
+    pub description: String,
+    /// `name channel` pairs from the analytics of the technique's detection strategies,
+    /// e.g. `WinEventLog:Security EventCode=4768`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log_sources: Vec<String>,
+    /// Data sources (`Process: Process Creation`), where the version still has them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_sources: Vec<String>,
+}
+
+/// A threat group and the techniques ATT&CK says it uses.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub techniques: Vec<String>,
+}
+
+/// The text table: one version's descriptions and detection hints, plus its groups.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TextTable {
+    pub version: String,
+    pub source: String,
+    pub techniques: Vec<TechniqueText>,
+    pub groups: Vec<Group>,
+}

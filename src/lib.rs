@@ -1,0 +1,8 @@
+//! wazuh-mitre: lint, suggest and fix MITRE ATT&CK tags in Wazuh rule files.
+//!
+//! Data flows one way: [`ruleset`] reads files into a model with byte spans, [`checks`],
+//! [`suggest`] and [`coverage`] analyse it against the [`attack`] database, [`rewrite`]
+//! turns fixes into new bytes, and [`report`] renders. Only `report` knows about terminals.
+
+pub mod attack;
+pub mod ruleset;

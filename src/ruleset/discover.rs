@@ -1,0 +1,56 @@
+//! Which files a run reads: the paths given (folders recursively) and ruleset folders.
+
+use std::path::{Path, PathBuf};
+
+/// Files named on the command line as given; folders walked recursively for `*.xml`.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut out).map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
+        } else if path.exists() {
+            out.push(path.clone());
+        } else {
+            return Err(format!("{}: no such file or folder", path.display()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if is_xml(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_xml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+}
+
+/// A ruleset folder as the manager reads a `rule_dir`: its own `*.xml` files, by file name,
+/// without sub-folders.
+pub fn ruleset_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read ruleset folder {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && is_xml(p))
+        .collect();
+    out.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(out)
+}
+
+/// The stock ruleset of a manager installed on this machine, if there is one.
+pub fn default_ruleset() -> Option<PathBuf> {
+    let p = PathBuf::from("/var/ossec/ruleset/rules");
+    p.is_dir().then_some(p)
+}

@@ -1,0 +1,12 @@
+//! Reading rule files: the manager's XML dialect, the model with byte spans, and the
+//! manager's load order.
+
+pub mod discover;
+pub mod load;
+pub mod model;
+pub mod prepare;
+pub mod read;
+pub mod span;
+
+pub use model::*;
+pub use span::{LineCol, Span};

@@ -1,0 +1,221 @@
+//! The model of a rule file: rules, their fields and `<mitre>` blocks, each with its span.
+
+use super::span::{LineIndex, Span};
+use std::path::PathBuf;
+
+/// A piece of text read from the file, with where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A file as read from disk: its original text is the truth every span points into.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        SourceFile { path, text, lines }
+    }
+}
+
+/// Whether a file holds rules, decoders, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Rules,
+    Decoders,
+    Other,
+}
+
+/// A file that could not be read as the manager would.
+#[derive(Debug, Clone)]
+pub struct ReadError {
+    pub message: String,
+    /// Byte offset in the original text, when the problem has a place.
+    pub offset: Option<usize>,
+}
+
+/// One parsed rule file.
+#[derive(Debug)]
+pub struct RuleFile {
+    pub source: SourceFile,
+    pub kind: FileKind,
+    pub rules: Vec<Rule>,
+    /// Problems that make the manager reject the file or skip part of it.
+    pub structure_problems: Vec<Spanned<String>>,
+}
+
+/// A rule's relationship to the rules it depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParentKind {
+    IfSid,
+    IfMatchedSid,
+    IfGroup,
+    IfMatchedGroup,
+}
+
+impl ParentKind {
+    pub fn element(self) -> &'static str {
+        match self {
+            ParentKind::IfSid => "if_sid",
+            ParentKind::IfMatchedSid => "if_matched_sid",
+            ParentKind::IfGroup => "if_group",
+            ParentKind::IfMatchedGroup => "if_matched_group",
+        }
+    }
+    pub fn names_rule_ids(self) -> bool {
+        matches!(self, ParentKind::IfSid | ParentKind::IfMatchedSid)
+    }
+}
+
+/// One parent reference: a rule id or a group name.
+#[derive(Debug, Clone)]
+pub struct ParentRef {
+    pub kind: ParentKind,
+    pub value: String,
+    pub span: Span,
+}
+
+/// A match condition of a rule (`<match>`, `<regex>`, `<field name="x">`, ...).
+#[derive(Debug, Clone)]
+pub struct MatchField {
+    /// Lowercase element name.
+    pub element: String,
+    /// `name=` for `<field>`, `<list field=...>` and friends.
+    pub name: Option<String>,
+    /// The text, with the file's `$VARS` applied and predefined entities decoded.
+    pub value: String,
+    pub negate: bool,
+    pub span: Span,
+}
+
+/// Which form an entry of a `<mitre>` block takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MitreEntryKind {
+    /// `<id>`: the old form, any number per block.
+    Id,
+    /// `<tacticID>` of the pair form.
+    TacticId,
+    /// `<techniqueID>` of the pair form.
+    TechniqueId,
+    /// Any other child element (the manager discards the block).
+    UnknownElement(String),
+    /// Non-blank text directly inside `<mitre>` (the stock `</id>>`).
+    StrayText,
+}
+
+/// One child of a `<mitre>` block.
+#[derive(Debug, Clone)]
+pub struct MitreEntry {
+    pub kind: MitreEntryKind,
+    /// The raw text of the element (or the stray text itself).
+    pub value: String,
+    /// The whole element (or the stray text).
+    pub span: Span,
+    /// The element's content, between its tags.
+    pub value_span: Span,
+}
+
+/// A `<mitre>` element.
+#[derive(Debug, Clone)]
+pub struct MitreBlock {
+    pub span: Span,
+    pub entries: Vec<MitreEntry>,
+}
+
+impl MitreBlock {
+    /// Technique ids as the manager would read them (`<id>` and `<techniqueID>`).
+    pub fn technique_entries(&self) -> impl Iterator<Item = &MitreEntry> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.kind, MitreEntryKind::Id | MitreEntryKind::TechniqueId))
+    }
+}
+
+/// A rule attribute as written.
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub name: String,
+    pub value: String,
+    pub span: Span,
+    pub value_span: Span,
+}
+
+/// A direct child element of `<rule>`, kept for placement of new blocks.
+#[derive(Debug, Clone)]
+pub struct ChildElement {
+    pub name: String,
+    pub span: Span,
+}
+
+/// One `<rule>`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub span: Span,
+    /// The `<rule ...>` start tag.
+    pub open_tag: Span,
+    /// The rule id, when the attribute is a number the manager accepts.
+    pub id: Option<u32>,
+    pub id_raw: Option<Spanned<String>>,
+    pub level: Option<i64>,
+    pub level_raw: Option<Spanned<String>>,
+    pub attributes: Vec<Attribute>,
+    pub overwrite: bool,
+    pub noalert: bool,
+    pub frequency: Option<String>,
+    pub timeframe: Option<String>,
+    pub parents: Vec<ParentRef>,
+    pub description: Option<Spanned<String>>,
+    /// The rule's own `<group>` names, in order.
+    pub groups: Vec<String>,
+    /// The enclosing `<group name=...>` names.
+    pub enclosing_groups: Vec<String>,
+    pub fields: Vec<MatchField>,
+    pub options: Vec<String>,
+    pub info: Vec<Spanned<String>>,
+    pub mitre: Vec<MitreBlock>,
+    pub children: Vec<ChildElement>,
+    /// XML comments between the previous sibling and this rule (for inline suppression).
+    pub leading_comments: Vec<Spanned<String>>,
+}
+
+impl Rule {
+    /// All groups the rule carries, its own and its enclosing ones.
+    pub fn all_groups(&self) -> impl Iterator<Item = &str> {
+        self.enclosing_groups
+            .iter()
+            .chain(self.groups.iter())
+            .map(String::as_str)
+    }
+
+    /// Whether the manager raises an alert for it (level above `min_level`, not noalert).
+    pub fn alerts_at(&self, min_level: i64) -> bool {
+        !self.noalert && self.level.is_some_and(|l| l >= min_level)
+    }
+
+    /// Every technique id written in the rule's `<mitre>` blocks (raw text, trimmed).
+    pub fn tagged_ids(&self) -> Vec<String> {
+        self.mitre
+            .iter()
+            .flat_map(|b| b.technique_entries())
+            .map(|e| e.value.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn description_text(&self) -> &str {
+        self.description.as_ref().map_or("", |d| d.value.as_str())
+    }
+}

@@ -1,0 +1,29 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// `../shared` from the repository root, when it is there.
+///
+/// Tests over the real rulesets call this and return early with a printed notice when it is
+/// missing (a user's clone has no `../shared`). `.ci/run` sets `WAZUH_MITRE_REQUIRE_SHARED=1`
+/// so CI fails instead of skipping silently.
+pub fn shared() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.join("corpus").is_dir() && dir.join("attack").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("WAZUH_MITRE_REQUIRE_SHARED").is_some() {
+        panic!("../shared is required (WAZUH_MITRE_REQUIRE_SHARED is set) but missing");
+    }
+    eprintln!("notice: ../shared not found; skipping a test over the real rulesets");
+    None
+}
+
+pub fn stock_rules() -> Option<PathBuf> {
+    shared().map(|s| s.join("corpus/wazuh-4.14.7/rules"))
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
