@@ -5,4 +5,9 @@
 //! turns fixes into new bytes, and [`report`] renders. Only `report` knows about terminals.
 
 pub mod attack;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod lint;
+pub mod report;
 pub mod ruleset;

@@ -16,7 +16,9 @@ fn read_stock() -> Option<Vec<RuleFile>> {
     Some(
         xml_files(&dir)
             .iter()
-            .map(|p| read_path(p).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.error.message)))
+            .map(|p| {
+                read_path(p).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.error.message))
+            })
             .collect(),
     )
 }
@@ -29,16 +31,30 @@ fn every_stock_rule_file_reads_with_the_documented_counts() {
     assert!(files.iter().all(|f| f.structure_problems.is_empty()));
     let rules: usize = files.iter().map(|f| f.rules.len()).sum();
     assert_eq!(rules, 4512);
-    let blocks: usize = files.iter().flat_map(|f| &f.rules).map(|r| r.mitre.len()).sum();
+    let blocks: usize = files
+        .iter()
+        .flat_map(|f| &f.rules)
+        .map(|r| r.mitre.len())
+        .sum();
     assert_eq!(blocks, 1065);
-    let tagged = files.iter().flat_map(|f| &f.rules).filter(|r| !r.mitre.is_empty()).count();
+    let tagged = files
+        .iter()
+        .flat_map(|f| &f.rules)
+        .filter(|r| !r.mitre.is_empty())
+        .count();
     assert_eq!(tagged, 1060);
     // Every id and level attribute parses as the manager reads it.
-    assert!(files.iter().flat_map(|f| &f.rules).all(|r| r.id.is_some() && r.level.is_some()));
+    assert!(files
+        .iter()
+        .flat_map(|f| &f.rules)
+        .all(|r| r.id.is_some() && r.level.is_some()));
 }
 
 fn file<'a>(files: &'a [RuleFile], name: &str) -> &'a RuleFile {
-    files.iter().find(|f| f.source.path.ends_with(name)).unwrap()
+    files
+        .iter()
+        .find(|f| f.source.path.ends_with(name))
+        .unwrap()
 }
 
 #[test]
@@ -47,7 +63,11 @@ fn stock_spot_checks() {
 
     // `\<` inside a regex: the rule still reads, and its value is the original text.
     let f = file(&files, "0910-ms-exchange-proxylogon_rules.xml");
-    let r = f.rules.iter().find(|r| r.fields.iter().any(|m| m.value.contains("\\<\\w+"))).unwrap();
+    let r = f
+        .rules
+        .iter()
+        .find(|r| r.fields.iter().any(|m| m.value.contains("\\<\\w+")))
+        .unwrap();
     assert!(r.id.is_some());
 
     // Tactic ids inside <id>: 45 of them.
@@ -80,7 +100,13 @@ fn stock_spot_checks() {
     // Windows base rules: parent chain and levels as written.
     let f = file(&files, "0580-win-security_rules.xml");
     let r = f.rules.iter().find(|r| r.id == Some(60122)).unwrap();
-    assert_eq!(r.parents.iter().map(|p| p.value.as_str()).collect::<Vec<_>>(), ["60105"]);
+    assert_eq!(
+        r.parents
+            .iter()
+            .map(|p| p.value.as_str())
+            .collect::<Vec<_>>(),
+        ["60105"]
+    );
     assert_eq!(r.level, Some(5));
     assert_eq!(r.fields[0].name.as_deref(), Some("win.system.eventID"));
     assert_eq!(r.fields[0].value, "^529$|^4625$");
@@ -90,10 +116,12 @@ fn stock_spot_checks() {
 
 #[test]
 fn stock_load_order_replay_finds_only_the_self_parent() {
-    let Some(dir) = common::stock_rules() else { return };
+    let Some(dir) = common::stock_rules() else {
+        return;
+    };
     let ws = Workspace::load(&[], &[dir]).unwrap();
     assert!(ws.ruleset_failures.is_empty());
-    let replay = LoadReplay::run(&ws);
+    let replay = LoadReplay::run(&ws, true);
     let self_parents: Vec<u32> = replay
         .events
         .iter()
@@ -104,14 +132,19 @@ fn stock_load_order_replay_finds_only_the_self_parent() {
         .collect();
     assert_eq!(self_parents, [91821]);
     assert!(
-        !replay.events.iter().any(|e| matches!(e, LoadEvent::DuplicateId { .. })),
+        !replay
+            .events
+            .iter()
+            .any(|e| matches!(e, LoadEvent::DuplicateId { .. })),
         "the stock ruleset has no duplicate ids"
     );
 }
 
 #[test]
 fn every_stock_decoder_file_reads() {
-    let Some(shared) = common::shared() else { return };
+    let Some(shared) = common::shared() else {
+        return;
+    };
     let files = xml_files(&shared.join("corpus/wazuh-4.14.7/decoders"));
     assert_eq!(files.len(), 120);
     for p in files {
@@ -123,11 +156,16 @@ fn every_stock_decoder_file_reads() {
 
 #[test]
 fn community_broken_files_give_located_errors_and_the_rest_read() {
-    let Some(shared) = common::shared() else { return };
+    let Some(shared) = common::shared() else {
+        return;
+    };
     let dir = shared.join("corpus/community");
     let expected_broken = [
         ("bret99__wazuh_custom_rules/OpenVPN/local_rules.xml", 28),
-        ("bret99__wazuh_custom_rules/blocked_AD_users_connections/local_rules.xml", 12),
+        (
+            "bret99__wazuh_custom_rules/blocked_AD_users_connections/local_rules.xml",
+            12,
+        ),
         ("bret99__wazuh_custom_rules/bitrix/local_decoder.xml", 29),
         ("bret99__wazuh_custom_rules/usergate/local_decoder.xml", 38),
     ];
@@ -144,8 +182,10 @@ fn community_broken_files_give_located_errors_and_the_rest_read() {
         }
     }
     broken.sort();
-    let mut expected: Vec<(String, usize)> =
-        expected_broken.iter().map(|(p, l)| (p.to_string(), *l)).collect();
+    let mut expected: Vec<(String, usize)> = expected_broken
+        .iter()
+        .map(|(p, l)| (p.to_string(), *l))
+        .collect();
     expected.sort();
     assert_eq!(broken, expected);
 }

@@ -5,7 +5,9 @@ mod common;
 
 #[test]
 fn committed_attack_tables_match_a_fresh_generation() {
-    let Some(shared) = common::shared() else { return };
+    let Some(shared) = common::shared() else {
+        return;
+    };
     let files = wazuh_mitre::attack::generate::generate(&shared.join("attack")).unwrap();
     assert_eq!(files.len(), 5);
     for (name, contents) in files {

@@ -25,7 +25,11 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
         let path = attack_dir.join(file);
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let imported = stix::import_bundle(&bytes, version, &format!("mitre/cti ATT&CK-v{version} ({file})"))?;
+        let imported = stix::import_bundle(
+            &bytes,
+            version,
+            &format!("mitre/cti ATT&CK-v{version} ({file})"),
+        )?;
         out.push((
             format!("enterprise-attack-{version}.json"),
             render_version(&imported.table),
@@ -37,9 +41,15 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let table = stix::import_extract(&bytes, file)?;
     if table.version != version {
-        return Err(format!("{file} says version {}, expected {version}", table.version));
+        return Err(format!(
+            "{file} says version {}, expected {version}",
+            table.version
+        ));
     }
-    out.push((format!("enterprise-attack-{version}.json"), render_version(&table)));
+    out.push((
+        format!("enterprise-attack-{version}.json"),
+        render_version(&table),
+    ));
     if let Some(text) = newest_text {
         out.push((format!("text-{}.json", text.version), render_text(&text)));
     }

@@ -78,7 +78,10 @@ mod tests {
             classify(" T1059.001 "),
             IdShape::Normalisable("T1059.001".into())
         );
-        assert_eq!(classify("ta0006"), IdShape::NormalisableTactic("TA0006".into()));
+        assert_eq!(
+            classify("ta0006"),
+            IdShape::NormalisableTactic("TA0006".into())
+        );
         assert_eq!(classify("T047"), IdShape::Malformed);
         assert_eq!(classify("T1059.1"), IdShape::Malformed);
         assert_eq!(classify("Credential Access"), IdShape::Malformed);

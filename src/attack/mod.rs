@@ -3,6 +3,7 @@
 pub mod generate;
 pub mod ids;
 pub mod model;
+pub mod search;
 pub mod stix;
 
 use model::{Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable};
@@ -338,6 +339,9 @@ mod tests {
     fn versions_are_named_with_or_without_v() {
         let db = AttackDb::embedded();
         assert_eq!(db.version("v13.1").unwrap().version(), "13.1");
-        assert!(db.version("7.0").unwrap_err().contains("known: 9.0, 13.1, 18.1, 19.2"));
+        assert!(db
+            .version("7.0")
+            .unwrap_err()
+            .contains("known: 9.0, 13.1, 18.1, 19.2"));
     }
 }

@@ -103,8 +103,8 @@ pub fn import_bundle(
     fallback_version: &str,
     source: &str,
 ) -> Result<Imported, String> {
-    let bundle: Bundle = serde_json::from_slice(bytes)
-        .map_err(|e| format!("{source} is not a STIX bundle: {e}"))?;
+    let bundle: Bundle =
+        serde_json::from_slice(bytes).map_err(|e| format!("{source} is not a STIX bundle: {e}"))?;
     if bundle.kind != "bundle" {
         return Err(format!(
             "{source} is not a STIX bundle: top-level type is '{}'",
@@ -132,7 +132,10 @@ pub fn import_bundle(
     let mut revoked_by: HashMap<&str, &str> = HashMap::new();
     let mut strategies_of: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut group_uses: HashMap<&str, BTreeSet<String>> = HashMap::new();
-    for rel in objects.iter().filter(|o| o.kind == "relationship" && !o.revoked) {
+    for rel in objects
+        .iter()
+        .filter(|o| o.kind == "relationship" && !o.revoked)
+    {
         match rel.relationship_type.as_str() {
             "revoked-by" => {
                 revoked_by.insert(&rel.source_ref, &rel.target_ref);
@@ -194,7 +197,11 @@ pub fn import_bundle(
             // 9.0 strips revoked objects of the flag: a dot in the id is the reliable sign.
             sub: o.x_mitre_is_subtechnique || id.contains('.'),
             status,
-            revoked_by: if status == Status::Revoked { target } else { None },
+            revoked_by: if status == Status::Revoked {
+                target
+            } else {
+                None
+            },
             successors,
         };
         if status == Status::Active {
@@ -218,7 +225,9 @@ pub fn import_bundle(
         }
     }
     if techniques.is_empty() {
-        return Err(format!("{source} has no ATT&CK techniques (attack-pattern objects)"));
+        return Err(format!(
+            "{source} has no ATT&CK techniques (attack-pattern objects)"
+        ));
     }
 
     let mut groups: Vec<Group> = objects
@@ -228,7 +237,12 @@ pub fn import_bundle(
             Some(Group {
                 id: o.attack_id()?.to_string(),
                 name: o.name.clone(),
-                aliases: o.aliases.iter().filter(|a| **a != o.name).cloned().collect(),
+                aliases: o
+                    .aliases
+                    .iter()
+                    .filter(|a| **a != o.name)
+                    .cloned()
+                    .collect(),
                 techniques: group_uses
                     .get(o.id.as_str())
                     .map(|s| s.iter().cloned().collect())
@@ -296,9 +310,13 @@ fn log_sources_of(
 ) -> Vec<String> {
     let mut out = BTreeSet::new();
     for strategy in strategies_of.get(technique_stix_id).into_iter().flatten() {
-        let Some(strategy) = by_stix_id.get(strategy) else { continue };
+        let Some(strategy) = by_stix_id.get(strategy) else {
+            continue;
+        };
         for analytic in &strategy.x_mitre_analytic_refs {
-            let Some(analytic) = by_stix_id.get(analytic.as_str()) else { continue };
+            let Some(analytic) = by_stix_id.get(analytic.as_str()) else {
+                continue;
+            };
             for src in &analytic.x_mitre_log_source_references {
                 out.insert(format!("{} {}", src.name, src.channel).trim().to_string());
             }
@@ -416,7 +434,10 @@ mod tests {
         let d = "**This technique has been deprecated. Please use [Command and Scripting Interpreter](https://attack.mitre.org/techniques/T1059) where appropriate.** See [X](https://attack.mitre.org/techniques/T1003).";
         assert_eq!(successors_named_in(d, "T1064"), vec!["T1059"]);
         let d2 = "Please use [A](https://attack.mitre.org/techniques/T1021/003) and [B](https://attack.mitre.org/techniques/T1559/001).**";
-        assert_eq!(successors_named_in(d2, "T1175"), vec!["T1021.003", "T1559.001"]);
+        assert_eq!(
+            successors_named_in(d2, "T1175"),
+            vec!["T1021.003", "T1559.001"]
+        );
         assert!(successors_named_in("deprecated and should no longer be used", "T1").is_empty());
     }
 

@@ -7,7 +7,8 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut out).map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
+            walk(path, &mut out)
+                .map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
         } else if path.exists() {
             out.push(path.clone());
         } else {

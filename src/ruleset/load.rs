@@ -89,9 +89,17 @@ impl Workspace {
 
     /// Every rule in load order.
     pub fn rule_refs(&self) -> impl Iterator<Item = RuleRef> + '_ {
-        self.files.iter().enumerate().flat_map(|(f, lf)| {
-            (0..lf.file.rules.len()).map(move |r| RuleRef { file: f, rule: r })
-        })
+        self.files
+            .iter()
+            .enumerate()
+            .flat_map(|(f, lf)| (0..lf.file.rules.len()).map(move |r| RuleRef { file: f, rule: r }))
+    }
+
+    pub fn linted_file_count(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.origin == Origin::Linted)
+            .count()
     }
 
     pub fn linted_rule_refs(&self) -> impl Iterator<Item = RuleRef> + '_ {
@@ -116,7 +124,9 @@ fn read_all(paths: &[(PathBuf, Origin)]) -> Vec<Result<RuleFile, Box<LoadFailure
     std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|(p, _)| read_path(p)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|(p, _)| read_path(p)).collect::<Vec<_>>())
+            })
             .collect();
         handles
             .into_iter()
@@ -137,11 +147,23 @@ pub enum LoadEvent {
     /// The parent id exists nowhere.
     ParentNotFound { rule: RuleRef, parent: usize },
     /// The parent id is defined, but loads after this rule.
-    ParentLoadsLater { rule: RuleRef, parent: usize, parent_rule: RuleRef },
+    ParentLoadsLater {
+        rule: RuleRef,
+        parent: usize,
+        parent_rule: RuleRef,
+    },
     /// The parent was itself dropped.
-    ParentDropped { rule: RuleRef, parent: usize, parent_rule: RuleRef },
+    ParentDropped {
+        rule: RuleRef,
+        parent: usize,
+        parent_rule: RuleRef,
+    },
     /// No rule loaded before this one carries the `if_group` group.
-    GroupNotFound { rule: RuleRef, parent: usize, later: Option<RuleRef> },
+    GroupNotFound {
+        rule: RuleRef,
+        parent: usize,
+        later: Option<RuleRef>,
+    },
     /// Every parent of the rule is gone: the manager drops the rule.
     Dropped { rule: RuleRef },
 }
@@ -158,7 +180,9 @@ pub struct LoadReplay {
 }
 
 impl LoadReplay {
-    pub fn run(ws: &Workspace) -> LoadReplay {
+    /// Replays the load order. With `complete` false (no ruleset loaded), a parent that
+    /// exists nowhere is assumed to be a stock rule this run does not see, and kept.
+    pub fn run(ws: &Workspace, complete: bool) -> LoadReplay {
         let order: Vec<RuleRef> = ws.rule_refs().collect();
         // Where each id and group first appears anywhere, to tell "later" from "nowhere".
         let mut first_def: HashMap<u32, RuleRef> = HashMap::new();
@@ -180,7 +204,9 @@ impl LoadReplay {
             if let Some(id) = rule.id {
                 match replay.by_id.get(&id) {
                     Some(&first) if !rule.overwrite => {
-                        replay.events.push(LoadEvent::DuplicateId { rule: r, first });
+                        replay
+                            .events
+                            .push(LoadEvent::DuplicateId { rule: r, first });
                         continue;
                     }
                     None if rule.overwrite => {
@@ -193,25 +219,28 @@ impl LoadReplay {
             let mut named_parents = 0;
             for (i, p) in rule.parents.iter().enumerate() {
                 // if_matched_* alone become the rule's parent; beside if_sid/if_group they are context.
-                let is_context = matches!(p.kind, ParentKind::IfMatchedSid | ParentKind::IfMatchedGroup)
-                    && rule
-                        .parents
-                        .iter()
-                        .any(|q| matches!(q.kind, ParentKind::IfSid | ParentKind::IfGroup));
+                let is_context = matches!(
+                    p.kind,
+                    ParentKind::IfMatchedSid | ParentKind::IfMatchedGroup
+                ) && rule
+                    .parents
+                    .iter()
+                    .any(|q| matches!(q.kind, ParentKind::IfSid | ParentKind::IfGroup));
                 if !is_context {
                     named_parents += 1;
                 }
                 let ok = if p.kind.names_rule_ids() {
-                    replay.check_sid_parent(rule, r, i, &p.value, &first_def)
+                    replay.check_sid_parent(rule, r, i, &p.value, &first_def, complete)
                 } else if loaded_groups.contains(&p.value) {
                     true
                 } else {
+                    let later = all_groups.get(p.value.as_str()).copied();
                     replay.events.push(LoadEvent::GroupNotFound {
                         rule: r,
                         parent: i,
-                        later: all_groups.get(p.value.as_str()).copied(),
+                        later,
                     });
-                    false
+                    later.is_none() && !complete
                 };
                 if ok && !is_context {
                     kept_parents += 1;
@@ -240,13 +269,16 @@ impl LoadReplay {
         i: usize,
         value: &str,
         first_def: &HashMap<u32, RuleRef>,
+        complete: bool,
     ) -> bool {
         let Ok(pid) = value.parse::<u32>() else {
-            self.events.push(LoadEvent::ParentNotFound { rule: r, parent: i });
+            self.events
+                .push(LoadEvent::ParentNotFound { rule: r, parent: i });
             return false;
         };
         if Some(pid) == rule.id && self.by_id.get(&pid).is_none_or(|&f| f == r) {
-            self.events.push(LoadEvent::SelfParent { rule: r, parent: i });
+            self.events
+                .push(LoadEvent::SelfParent { rule: r, parent: i });
             return false;
         }
         if self.by_id.contains_key(&pid) {
@@ -254,12 +286,22 @@ impl LoadReplay {
         }
         match first_def.get(&pid) {
             Some(&parent_rule) if self.dropped.contains(&parent_rule) => {
-                self.events.push(LoadEvent::ParentDropped { rule: r, parent: i, parent_rule });
+                self.events.push(LoadEvent::ParentDropped {
+                    rule: r,
+                    parent: i,
+                    parent_rule,
+                });
             }
             Some(&parent_rule) => {
-                self.events.push(LoadEvent::ParentLoadsLater { rule: r, parent: i, parent_rule });
+                self.events.push(LoadEvent::ParentLoadsLater {
+                    rule: r,
+                    parent: i,
+                    parent_rule,
+                });
             }
-            None => self.events.push(LoadEvent::ParentNotFound { rule: r, parent: i }),
+            None => self
+                .events
+                .push(LoadEvent::ParentNotFound { rule: r, parent: i }),
         }
         false
     }
@@ -269,7 +311,12 @@ impl LoadReplay {
         let mut out = Vec::new();
         for p in &rule.parents {
             if p.kind.names_rule_ids() {
-                if let Some(r) = p.value.parse::<u32>().ok().and_then(|id| self.by_id.get(&id)) {
+                if let Some(r) = p
+                    .value
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(|id| self.by_id.get(&id))
+                {
                     out.push(*r);
                 }
             } else if let Some(rs) = self.by_group.get(&p.value) {

@@ -4,6 +4,7 @@
 pub mod discover;
 pub mod load;
 pub mod model;
+pub mod platform;
 pub mod prepare;
 pub mod read;
 pub mod span;

@@ -146,7 +146,11 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Replaces bytes with spaces, keeping line breaks (and multi-byte characters' length).
 fn blank(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend(bytes.iter().map(|&b| if b == b'\n' || b == b'\r' { b } else { b' ' }));
+    out.extend(
+        bytes
+            .iter()
+            .map(|&b| if b == b'\n' || b == b'\r' { b } else { b' ' }),
+    );
 }
 
 /// `&name;`, `&#123;` or `&#x1F;` among XML's predefined entities.

@@ -225,7 +225,11 @@ impl<'a> Reader<'a> {
     }
 
     fn read_document(&self, doc: &Document) -> (FileKind, Vec<Rule>, Vec<Spanned<String>>) {
-        let top: Vec<Node> = doc.root_element().children().filter(Node::is_element).collect();
+        let top: Vec<Node> = doc
+            .root_element()
+            .children()
+            .filter(Node::is_element)
+            .collect();
         let is = |n: &Node, name: &str| n.tag_name().name().eq_ignore_ascii_case(name);
         let kind = if top.iter().any(|n| is(n, "decoder")) {
             FileKind::Decoders
@@ -311,7 +315,8 @@ impl<'a> Reader<'a> {
             level: level_raw.as_ref().and_then(|s| s.value.trim().parse().ok()),
             id_raw,
             level_raw,
-            overwrite: attr("overwrite").is_some_and(|a| a.value.trim().eq_ignore_ascii_case("yes")),
+            overwrite: attr("overwrite")
+                .is_some_and(|a| a.value.trim().eq_ignore_ascii_case("yes")),
             noalert: attr("noalert").is_some_and(|a| a.value.trim() != "0"),
             frequency: attr("frequency").map(|a| a.value.clone()),
             timeframe: attr("timeframe").map(|a| a.value.clone()),
@@ -390,9 +395,16 @@ impl<'a> Reader<'a> {
                 break;
             }
             if p.is_comment() {
+                // The prepared text blanks `-` inside comments; read the original.
+                let span = self.span(p);
+                let raw = span.slice(self.text);
+                let inner = raw
+                    .strip_prefix("<!--")
+                    .and_then(|r| r.strip_suffix("-->"))
+                    .unwrap_or(raw);
                 out.push(Spanned {
-                    value: p.text().unwrap_or("").to_string(),
-                    span: self.span(p),
+                    value: inner.to_string(),
+                    span,
                 });
             }
             prev = p.prev_sibling();
@@ -547,7 +559,10 @@ mod tests {
         let text = "<group name=\"g\"><rule id=\"1\" level=\"0\"><mitre><id></id><id/></mitre><description/></rule></group>";
         let f = parse_str(text);
         let m = &f.rules[0].mitre[0];
-        assert!(m.entries.iter().all(|e| e.value.is_empty() && e.value_span.is_empty()));
+        assert!(m
+            .entries
+            .iter()
+            .all(|e| e.value.is_empty() && e.value_span.is_empty()));
         assert_eq!(&text[m.entries[0].value_span.start..][..5], "</id>");
     }
 }

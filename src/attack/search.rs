@@ -1,0 +1,199 @@
+//! A small BM25 index over technique names and descriptions: `attack search`, and the
+//! suggester's ATT&CK-text evidence.
+
+use super::{AttackText, AttackVersion};
+use crate::attack::model::Status;
+use std::collections::HashMap;
+
+/// Words too common in ATT&CK prose to tell techniques apart.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "by",
+    "can",
+    "could",
+    "for",
+    "from",
+    "has",
+    "have",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "may",
+    "of",
+    "on",
+    "or",
+    "such",
+    "that",
+    "the",
+    "their",
+    "these",
+    "this",
+    "to",
+    "use",
+    "used",
+    "using",
+    "via",
+    "was",
+    "were",
+    "which",
+    "will",
+    "with",
+    "adversaries",
+    "adversary",
+    "also",
+    "other",
+    "some",
+    "within",
+    "than",
+    "them",
+    "they",
+    "not",
+    "event",
+    "events",
+    "rule",
+    "log",
+    "logs",
+    "detected",
+    "detection",
+    "alert",
+    "windows",
+    "linux",
+    "user",
+    "data",
+    "system",
+    "file",
+    "files",
+    "process",
+    "value",
+    "name",
+    "id",
+];
+
+/// Lowercase word stems: split on non-alphanumerics, drop stop words and short words, and
+/// strip a plural or verb ending so "tickets"/"ticket" and "dumping"/"dump" meet.
+pub fn tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 3)
+        .map(|w| w.to_ascii_lowercase())
+        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+        .map(|w| stem(&w))
+        .collect()
+}
+
+fn stem(w: &str) -> String {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if w.len() > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
+            return w[..w.len() - suffix.len()].to_string();
+        }
+    }
+    w.to_string()
+}
+
+struct Doc {
+    id: String,
+    terms: HashMap<String, f64>,
+    len: f64,
+}
+
+/// BM25 over active techniques: the name counts three times, description and log sources once.
+pub struct SearchIndex {
+    docs: Vec<Doc>,
+    idf: HashMap<String, f64>,
+    avg_len: f64,
+}
+
+impl SearchIndex {
+    pub fn build(version: &AttackVersion, text: &AttackText) -> Self {
+        let mut docs = Vec::new();
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for t in version
+            .techniques()
+            .iter()
+            .filter(|t| t.status == Status::Active)
+        {
+            let mut terms: HashMap<String, f64> = HashMap::new();
+            for w in tokens(&t.name) {
+                *terms.entry(w).or_default() += 3.0;
+            }
+            if let Some(tt) = text.technique(&t.id) {
+                for w in tokens(&tt.description) {
+                    *terms.entry(w).or_default() += 1.0;
+                }
+            }
+            let len = terms.values().sum();
+            for w in terms.keys() {
+                *df.entry(w.clone()).or_default() += 1;
+            }
+            docs.push(Doc {
+                id: t.id.clone(),
+                terms,
+                len,
+            });
+        }
+        let n = docs.len() as f64;
+        let idf = df
+            .into_iter()
+            .map(|(w, d)| (w, ((n - d as f64 + 0.5) / (d as f64 + 0.5) + 1.0).ln()))
+            .collect();
+        let avg_len = docs.iter().map(|d| d.len).sum::<f64>() / n.max(1.0);
+        SearchIndex { docs, idf, avg_len }
+    }
+
+    /// Techniques ranked by BM25 score for `query`, best first (ties by id).
+    pub fn search(&self, query: &str, limit: usize) -> Vec<(String, f64)> {
+        let q = tokens(query);
+        self.search_tokens(&q, limit)
+    }
+
+    pub fn search_tokens(&self, q: &[String], limit: usize) -> Vec<(String, f64)> {
+        let (k1, b) = (1.2, 0.75);
+        let mut scored: Vec<(String, f64)> = self
+            .docs
+            .iter()
+            .filter_map(|d| {
+                let s: f64 = q
+                    .iter()
+                    .filter_map(|w| {
+                        let tf = *d.terms.get(w)?;
+                        let idf = self.idf.get(w).copied().unwrap_or(0.0);
+                        Some(
+                            idf * tf * (k1 + 1.0)
+                                / (tf + k1 * (1.0 - b + b * d.len / self.avg_len)),
+                        )
+                    })
+                    .sum();
+                (s > 0.0).then(|| (d.id.clone(), s))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(limit);
+        scored
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attack::AttackDb;
+
+    #[test]
+    fn kerberos_ticket_finds_the_kerberos_techniques() {
+        let db = AttackDb::embedded();
+        let idx = SearchIndex::build(db.latest(), db.text());
+        let top: Vec<String> = idx
+            .search("kerberos ticket", 5)
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
+        assert!(top.iter().any(|id| id.starts_with("T1558")), "{top:?}");
+    }
+}

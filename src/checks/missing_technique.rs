@@ -1,0 +1,57 @@
+//! ## missing-technique (WM001)
+//!
+//! **What it finds:** an alerting rule (level at or above `missing-technique-min-level`,
+//! default 1, and not `noalert`) that carries no ATT&CK tag at all.
+//!
+//! **Why it matters:** an untagged alert never reaches the ATT&CK views of the dashboard,
+//! and coverage reports count the detection as nothing.
+//!
+//! **Example:**
+//! ```xml
+//! <rule id="100200" level="10">
+//!   <if_sid>60122</if_sid>
+//!   <description>Logon failure for a disabled account</description>
+//! </rule>
+//! ```
+//!
+//! **Fix:** none here; `wazuh-mitre suggest` ranks candidates, and `fix --add-tags` adds the
+//! high-confidence ones.
+
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Fix, Severity};
+use crate::ruleset::load::RuleRef;
+
+pub struct MissingTechnique;
+
+static INFO: CheckInfo = CheckInfo {
+    code: "WM001",
+    name: "missing-technique",
+    severity: Severity::Warning,
+    summary: "alerting rule without any ATT&CK technique tag",
+    fix: Some(Applicability::DisplayOnly),
+};
+
+impl Check for MissingTechnique {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn check_rule(&self, ctx: &Context, r: RuleRef, out: &mut Vec<Diagnostic>) {
+        let rule = ctx.rule(r);
+        let has_any_entry = rule.mitre.iter().any(|b| !b.entries.is_empty());
+        if has_any_entry || !rule.alerts_at(ctx.settings.missing_technique_min_level) {
+            return;
+        }
+        let level = rule.level.unwrap_or_default();
+        out.push(
+            ctx.diag(
+                &INFO,
+                r,
+                rule.open_tag,
+                format!("rule alerts at level {level} but carries no ATT&CK technique"),
+            )
+            .with_fix(Fix::display_only(
+                "run `wazuh-mitre suggest` for ranked candidates, or `fix --add-tags`",
+            )),
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! Checks: one file per check, one small trait, one registry.
+//!
+//! A check reads the model, the load-order replay and the ATT&CK database, and returns
+//! diagnostics (with fixes as byte edits). It never prints and never writes.
+
+pub mod diagnostic;
+pub mod registry;
+pub mod suppression;
+mod tags;
+
+mod deprecated_technique;
+mod duplicate_rule_id;
+mod duplicate_technique;
+mod invalid_level;
+mod invalid_technique_id;
+mod missing_description;
+mod missing_technique;
+mod mitre_block_structure;
+mod overwrite_missing_rule;
+mod parent_not_found;
+mod placeholder_technique;
+mod platform_mismatch;
+mod redundant_parent_technique;
+mod revoked_technique;
+mod rule_file_structure;
+mod rule_id_out_of_range;
+mod self_parent;
+mod tactic_id_as_technique;
+mod tactic_technique_mismatch;
+mod unknown_parent_group;
+mod unknown_technique;
+mod unknown_to_manager;
+
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+
+use crate::attack::{AttackDb, AttackVersion};
+use crate::ruleset::load::{LoadReplay, Origin, RuleRef, Workspace};
+use crate::ruleset::{Rule, Span};
+
+/// What a check knows about itself: the stable code and name, its default severity, and
+/// the one-line summary `wazuh-mitre rules` prints.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// The best fix the check can offer.
+    pub fix: Option<Applicability>,
+}
+
+/// Settings the checks read (from the command line and the configuration file).
+#[derive(Debug, Clone)]
+pub struct CheckSettings {
+    /// Rules at or above this level that alert must carry a technique.
+    pub missing_technique_min_level: i64,
+    /// The custom rule id range; `None` turns the check off.
+    pub custom_range: Option<(u32, u32)>,
+    /// Whether a ruleset was loaded, so "exists nowhere" can be trusted.
+    pub have_ruleset: bool,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            missing_technique_min_level: 1,
+            custom_range: Some((100_000, 120_000)),
+            have_ruleset: false,
+        }
+    }
+}
+
+/// Everything a check may read.
+pub struct Context<'a> {
+    pub ws: &'a Workspace,
+    pub replay: &'a LoadReplay,
+    pub db: &'a AttackDb,
+    /// The version findings are judged against (`--attack-version`, default the newest).
+    pub attack: &'a AttackVersion,
+    /// The manager's version (`--manager-attack`, default 13.1): no fix may leave it.
+    pub manager: &'a AttackVersion,
+    pub settings: &'a CheckSettings,
+    /// Picks a technique for a rule within a tactic (the suggester, when fixes want one).
+    pub chooser: Option<&'a dyn TechniqueChooser>,
+}
+
+/// Chooses the technique a rule most likely detects within one tactic.
+pub trait TechniqueChooser {
+    fn best_in_tactic(&self, rule: RuleRef, tactic_id: &str) -> Option<String>;
+}
+
+impl<'a> Context<'a> {
+    pub fn rule(&self, r: RuleRef) -> &'a Rule {
+        self.ws.rule(r)
+    }
+
+    pub fn text(&self, r: RuleRef) -> &'a str {
+        &self.ws.file_of(r).source.text
+    }
+
+    pub fn is_linted(&self, r: RuleRef) -> bool {
+        self.ws.files[r.file].origin == Origin::Linted
+    }
+
+    /// A diagnostic of `check` on a rule.
+    pub fn diag(
+        &self,
+        check: &CheckInfo,
+        r: RuleRef,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: check.code,
+            name: check.name,
+            severity: check.severity,
+            file: r.file,
+            span,
+            rule_id: self.rule(r).id,
+            message: message.into(),
+            fix: None,
+        }
+    }
+}
+
+/// A check. Implement `info` and one of the two hooks.
+pub trait Check: Sync {
+    fn info(&self) -> &'static CheckInfo;
+
+    /// Called for every linted rule.
+    fn check_rule(&self, _ctx: &Context, _rule: RuleRef, _out: &mut Vec<Diagnostic>) {}
+
+    /// Called once per run, for checks that look across rules or files.
+    fn check_workspace(&self, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Runs every check of the registry over the linted rules.
+pub fn run_checks(ctx: &Context, checks: &[&dyn Check]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let linted: Vec<RuleRef> = ctx.ws.linted_rule_refs().collect();
+    for check in checks {
+        for &r in &linted {
+            check.check_rule(ctx, r, &mut out);
+        }
+        check.check_workspace(ctx, &mut out);
+    }
+    out.retain(|d| ctx.ws.files[d.file].origin == Origin::Linted);
+    out.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+    out
+}

@@ -1,0 +1,207 @@
+//! `wazuh-mitre attack show|search|versions`
+
+use super::usage_error;
+use crate::attack::search::SearchIndex;
+use crate::attack::{stix, AttackDb};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct AttackArgs {
+    #[command(subcommand)]
+    pub command: AttackCommand,
+    /// A newer MITRE STIX bundle to use as the newest version.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub attack_data: Option<PathBuf>,
+    /// ATT&CK version to look in (default: the newest).
+    #[arg(long, global = true, value_name = "VERSION")]
+    pub attack_version: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    pub format: OutFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttackCommand {
+    /// A technique: status, tactics, platforms, and for a revoked one the chain to its replacement.
+    Show { id: String },
+    /// Techniques ranked by how well their name and description match the words.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// The embedded ATT&CK versions and which one is the default.
+    Versions,
+}
+
+pub fn run(args: AttackArgs) -> ExitCode {
+    let mut db = AttackDb::embedded();
+    if let Some(path) = &args.attack_data {
+        match stix::import_bundle_file(path) {
+            Ok(imported) => db = db.with_bundle(imported),
+            Err(e) => return usage_error(e),
+        }
+    }
+    let version = match db.version(args.attack_version.as_deref().unwrap_or("latest")) {
+        Ok(v) => v,
+        Err(e) => return usage_error(e),
+    };
+    match args.command {
+        AttackCommand::Versions => {
+            let latest = db.latest_name().to_string();
+            if args.format == OutFormat::Json {
+                let v: Vec<_> = db
+                    .all_versions()
+                    .map(|v| json!({"version": v.version(), "source": v.source(), "techniques": v.techniques().len(), "tactics": v.tactics().len(), "default": v.version() == latest, "manager_default": v.version() == crate::attack::WAZUH_4_MANAGER_VERSION}))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&v).expect("JSON values serialise")
+                );
+            } else {
+                for v in db.all_versions() {
+                    let mut notes = Vec::new();
+                    if v.version() == latest {
+                        notes.push("default: is an id current");
+                    }
+                    if v.version() == crate::attack::WAZUH_4_MANAGER_VERSION {
+                        notes.push("Wazuh 4.x manager");
+                    }
+                    println!(
+                        "{:<6} {:>4} techniques, {:>2} tactics  {}{}",
+                        v.version(),
+                        v.techniques().len(),
+                        v.tactics().len(),
+                        v.source(),
+                        if notes.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  [{}]", notes.join("; "))
+                        }
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        AttackCommand::Show { id } => {
+            let id = id.trim().to_ascii_uppercase();
+            let Some(resolution) = version.resolve(&id) else {
+                let elsewhere: Vec<String> = db
+                    .history(&id)
+                    .into_iter()
+                    .map(|(v, s)| format!("{v} ({})", s.as_str()))
+                    .collect();
+                if elsewhere.is_empty() {
+                    eprintln!("error: `{id}` is not an ATT&CK Enterprise technique in any known version ({})", db.version_names().join(", "));
+                } else {
+                    eprintln!(
+                        "error: `{id}` is not in ATT&CK {}; it is in {}",
+                        version.version(),
+                        elsewhere.join(", ")
+                    );
+                }
+                return ExitCode::from(1);
+            };
+            let t = resolution.chain[0];
+            let current = resolution.current();
+            let tactics: Vec<_> = version
+                .tactics_of(t)
+                .iter()
+                .map(|x| json!({"id": x.id, "name": x.name}))
+                .collect();
+            let history: Vec<_> = db
+                .history(&id)
+                .into_iter()
+                .map(|(v, s)| json!({"version": v, "status": s.as_str()}))
+                .collect();
+            if args.format == OutFormat::Json {
+                let doc = json!({
+                    "id": t.id, "name": t.name, "version": version.version(), "status": t.status.as_str(),
+                    "sub_technique": t.sub, "tactics": tactics, "platforms": t.platforms,
+                    "revoked_chain": resolution.chain.iter().map(|c| &c.id).collect::<Vec<_>>(),
+                    "current": current.map(|c| json!({"id": c.id, "name": c.name})),
+                    "successors": t.successors, "versions": history,
+                });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&doc).expect("JSON values serialise")
+                );
+                return ExitCode::SUCCESS;
+            }
+            println!(
+                "{} {} ({} in ATT&CK {})",
+                t.id,
+                t.name,
+                t.status.as_str(),
+                version.version()
+            );
+            if resolution.chain.len() > 1 {
+                let c = resolution.chain.last().expect("non-empty chain");
+                println!("  revoked: {} {}", resolution.arrow_text(), c.name);
+            }
+            if !t.successors.is_empty() {
+                println!("  successors named by ATT&CK: {}", t.successors.join(", "));
+            }
+            let shown = current.unwrap_or(t);
+            let names: Vec<String> = version
+                .tactics_of(shown)
+                .iter()
+                .map(|x| format!("{} {}", x.id, x.name))
+                .collect();
+            println!(
+                "  tactics:   {}",
+                if names.is_empty() {
+                    "-".into()
+                } else {
+                    names.join(", ")
+                }
+            );
+            println!(
+                "  platforms: {}",
+                if shown.platforms.is_empty() {
+                    "-".into()
+                } else {
+                    shown.platforms.join(", ")
+                }
+            );
+            let hist: Vec<String> = db
+                .history(&id)
+                .into_iter()
+                .map(|(v, s)| format!("{v} {}", s.as_str()))
+                .collect();
+            println!("  versions:  {}", hist.join(", "));
+            ExitCode::SUCCESS
+        }
+        AttackCommand::Search { query, limit } => {
+            let index = SearchIndex::build(version, db.text());
+            let hits = index.search(&query, limit);
+            if args.format == OutFormat::Json {
+                let v: Vec<_> = hits
+                    .iter()
+                    .map(|(id, s)| json!({"id": id, "name": version.technique(id).map(|t| t.name.clone()), "score": (s * 1000.0).round() / 1000.0}))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&v).expect("JSON values serialise")
+                );
+            } else if hits.is_empty() {
+                println!("no technique matches `{query}`");
+            } else {
+                for (id, s) in hits {
+                    let name = version.technique(&id).map_or("", |t| t.name.as_str());
+                    println!("{s:>6.2}  {id:<10} {name}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}

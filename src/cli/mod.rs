@@ -1,0 +1,110 @@
+//! Command-line definitions (clap) and one handler per subcommand. No analysis here.
+
+mod attack;
+mod lint;
+mod rules;
+
+use crate::config::Config;
+use crate::lint::{LoadOptions, UsageError};
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wazuh-mitre",
+    version,
+    about = "Lint, suggest and fix MITRE ATT&CK tags in Wazuh rule files"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check rule files for ATT&CK tag problems and rule mistakes the manager drops silently.
+    Lint(lint::LintArgs),
+    /// Look up ATT&CK techniques in the embedded database.
+    Attack(attack::AttackArgs),
+    /// List every check with its code, name, default severity and fix.
+    Rules(rules::RulesArgs),
+}
+
+/// What every analysing subcommand loads.
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// Rule files, or folders searched recursively for *.xml.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Rule folders loaded as the manager would (before PATHS) but not reported on.
+    /// Default: /var/ossec/ruleset/rules where it exists.
+    #[arg(long = "ruleset", value_name = "DIR")]
+    pub rulesets: Vec<PathBuf>,
+    /// Do not load /var/ossec/ruleset/rules by default.
+    #[arg(long)]
+    pub no_default_ruleset: bool,
+    /// ATT&CK version findings are judged against (default: the newest embedded).
+    #[arg(long, value_name = "VERSION")]
+    pub attack_version: Option<String>,
+    /// The manager's ATT&CK version (Wazuh 4.x: 13.1, the default); no fix leaves it.
+    #[arg(long, value_name = "VERSION")]
+    pub manager_attack: Option<String>,
+    /// A newer MITRE STIX bundle (2.0 or 2.1) to use as the newest version.
+    #[arg(long, value_name = "FILE")]
+    pub attack_data: Option<PathBuf>,
+    /// Configuration file (default: .wazuh-mitre.yml found upward from here).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+impl LoadArgs {
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            paths: self.paths.clone(),
+            rulesets: self.rulesets.clone(),
+            no_default_ruleset: self.no_default_ruleset,
+            attack_version: self.attack_version.clone(),
+            manager_attack: self.manager_attack.clone(),
+            attack_data: self.attack_data.clone(),
+        }
+    }
+
+    pub fn config(&self) -> Result<Config, UsageError> {
+        if self.isolated {
+            return Ok(Config::default());
+        }
+        let path = match &self.config {
+            Some(p) => Some(p.clone()),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| Config::discover(&d)),
+        };
+        match path {
+            Some(p) => Config::load(&p).map_err(|e| UsageError(e.to_string())),
+            None => Ok(Config::default()),
+        }
+    }
+}
+
+/// Whether human output should be coloured: a terminal, and no NO_COLOR.
+pub fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub fn usage_error(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Lint(args) => lint::run(args),
+        Command::Attack(args) => attack::run(args),
+        Command::Rules(args) => rules::run(args),
+    }
+}

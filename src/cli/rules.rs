@@ -1,0 +1,47 @@
+//! `wazuh-mitre rules`: every check, as the README documents them.
+
+use crate::checks::registry::all_infos;
+use clap::Args;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: RulesArgs) -> ExitCode {
+    let infos = all_infos();
+    if args.json {
+        let v: Vec<_> = infos
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "code": i.code, "name": i.name, "severity": i.severity.as_str(),
+                    "summary": i.summary, "fix": i.fix.map(|f| f.as_str()),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("JSON values serialise")
+        );
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "{:<7} {:<28} {:<8} {:<13} summary",
+        "code", "name", "severity", "fix"
+    );
+    for i in infos {
+        println!(
+            "{:<7} {:<28} {:<8} {:<13} {}",
+            i.code,
+            i.name,
+            i.severity.as_str(),
+            i.fix.map_or("-", |f| f.as_str()),
+            i.summary
+        );
+    }
+    ExitCode::SUCCESS
+}

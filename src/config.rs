@@ -1,0 +1,258 @@
+//! The YAML configuration (`.wazuh-mitre.yml`, found upward from the working directory).
+//!
+//! ```yaml
+//! select: [WM1, missing-technique]     # codes, code prefixes or names (default: all)
+//! ignore: [WM202]
+//! severity: {missing-technique: error}   # per check: error | warning | info
+//! missing-technique-min-level: 3
+//! attack-version: "19.2"                 # judge ids against this ATT&CK version
+//! manager-attack: "13.1"                 # the manager's ATT&CK version (Wazuh 4.x: 13.1)
+//! ruleset: [/var/ossec/ruleset/rules]    # loaded for context, never linted
+//! custom-range: [100000, 120000]         # or false to turn the range check off
+//! fail-on: error                         # error | warning | info
+//! per-path-ignores:
+//!   "legacy/**": [missing-technique]
+//! ```
+
+use crate::checks::registry::{find_info, Selection};
+use crate::checks::Severity;
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = ".wazuh-mitre.yml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum CustomRange {
+    Range([u32; 2]),
+    Switch(bool),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    severity: Option<BTreeMap<String, String>>,
+    missing_technique_min_level: Option<i64>,
+    attack_version: Option<String>,
+    manager_attack: Option<String>,
+    ruleset: Option<Vec<PathBuf>>,
+    custom_range: Option<CustomRange>,
+    fail_on: Option<String>,
+    per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// A configuration error, with the line of the YAML file it is on.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.path.display(), l, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    pub selection: Selection,
+    pub severity: BTreeMap<&'static str, Severity>,
+    pub missing_technique_min_level: Option<i64>,
+    pub attack_version: Option<String>,
+    pub manager_attack: Option<String>,
+    pub ruleset: Vec<PathBuf>,
+    /// `Some(None)`: turned off; `Some(Some(r))`: set; `None`: default.
+    pub custom_range: Option<Option<(u32, u32)>>,
+    pub fail_on: Option<Severity>,
+    pub per_path_ignores: Vec<(Regex, Vec<String>)>,
+}
+
+impl Config {
+    /// Finds `.wazuh-mitre.yml` from `start` upward.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let err = |line: Option<usize>, message: String| ConfigError {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            serde_yaml::from_str(text)
+                .map_err(|e| err(e.location().map(|l| l.line()), e.to_string()))?
+        };
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut cfg = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        cfg.selection = Selection {
+            select: raw.select.unwrap_or_default(),
+            ignore: raw.ignore.unwrap_or_default(),
+        };
+        if let Err(e) = cfg.selection.validate() {
+            let bad = e.split('`').nth(1).unwrap_or("").to_string();
+            return Err(err(line_of(&bad), e));
+        }
+        for (code, sev) in raw.severity.unwrap_or_default() {
+            let info = find_info(&code)
+                .ok_or_else(|| err(line_of(&code), format!("severity: unknown check `{code}`")))?;
+            let s = Severity::parse(&sev).ok_or_else(|| {
+                err(
+                    line_of(&code),
+                    format!("severity of `{code}`: `{sev}` is not error, warning or info"),
+                )
+            })?;
+            cfg.severity.insert(info.code, s);
+        }
+        if let Some(l) = raw.missing_technique_min_level {
+            if !(0..=16).contains(&l) {
+                return Err(err(
+                    line_of("missing-technique-min-level"),
+                    format!("missing-technique-min-level: {l} is outside 0-16"),
+                ));
+            }
+        }
+        cfg.missing_technique_min_level = raw.missing_technique_min_level;
+        cfg.attack_version = raw.attack_version;
+        cfg.manager_attack = raw.manager_attack;
+        cfg.ruleset = raw
+            .ruleset
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| if p.is_absolute() { p } else { base.join(p) })
+            .collect();
+        cfg.custom_range = match raw.custom_range {
+            None => None,
+            Some(CustomRange::Switch(false)) => Some(None),
+            Some(CustomRange::Switch(true)) => Some(Some((100_000, 120_000))),
+            Some(CustomRange::Range([lo, hi])) if lo <= hi => Some(Some((lo, hi))),
+            Some(CustomRange::Range(_)) => {
+                return Err(err(
+                    line_of("custom-range"),
+                    "custom-range: the first id must not exceed the second".into(),
+                ))
+            }
+        };
+        if let Some(f) = raw.fail_on {
+            cfg.fail_on = Some(Severity::parse(&f).ok_or_else(|| {
+                err(
+                    line_of("fail-on"),
+                    format!("fail-on: `{f}` is not error, warning or info"),
+                )
+            })?);
+        }
+        for (glob, codes) in raw.per_path_ignores.unwrap_or_default() {
+            let sel = Selection {
+                select: Vec::new(),
+                ignore: codes.clone(),
+            };
+            sel.validate()
+                .map_err(|e| err(line_of(&glob), format!("per-path-ignores: {e}")))?;
+            cfg.per_path_ignores.push((glob_to_regex(&glob), codes));
+        }
+        Ok(cfg)
+    }
+
+    /// Checks ignored for one file by `per-path-ignores`.
+    pub fn ignored_for(&self, path: &Path) -> Vec<&str> {
+        let p = path.to_string_lossy();
+        let p = p.trim_start_matches("./");
+        self.per_path_ignores
+            .iter()
+            .filter(|(re, _)| re.is_match(p))
+            .flat_map(|(_, codes)| codes.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+/// `**` any path, `*` within one path segment, `?` one character; matched at the end of the
+/// path, so `legacy/**` matches `rules/legacy/a.xml` too.
+pub fn glob_to_regex(glob: &str) -> Regex {
+    let mut re = String::from("(^|/)");
+    let mut chars = glob.trim_start_matches("./").chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                if chars.peek() == Some(&'/') {
+                    chars.next();
+                    re.push_str("(.*/)?");
+                } else {
+                    re.push_str(".*");
+                }
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    Regex::new(&re).expect("escaped glob is a valid regex")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_located() {
+        let e = Config::parse("select: [WM1]\nfoo: 1\n", Path::new("c.yml")).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("foo"), "{e}");
+        let e = Config::parse(
+            "severity:\n  missing-technique: fatal\n",
+            Path::new("c.yml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let e = Config::parse("ignore: [WM999]\n", Path::new("c.yml")).unwrap_err();
+        assert!(e.message.contains("WM999"));
+    }
+
+    #[test]
+    fn a_full_config_reads() {
+        let c = Config::parse(
+            "select: [WM1]\nseverity: {missing-technique: error}\nmissing-technique-min-level: 3\ncustom-range: false\nfail-on: warning\nper-path-ignores:\n  \"legacy/**\": [missing-technique]\n",
+            Path::new("/x/c.yml"),
+        )
+        .unwrap();
+        assert_eq!(c.severity.get("WM001"), Some(&Severity::Error));
+        assert_eq!(c.custom_range, Some(None));
+        assert_eq!(c.fail_on, Some(Severity::Warning));
+        assert_eq!(
+            c.ignored_for(Path::new("rules/legacy/a.xml")),
+            ["missing-technique"]
+        );
+        assert!(c.ignored_for(Path::new("rules/new/a.xml")).is_empty());
+    }
+}

@@ -1,0 +1,206 @@
+//! A run's loaded state (files, load-order replay, ATT&CK versions, settings) and the lint
+//! pass over it. `suggest` and `fix` start from the same [`Project`].
+
+use crate::attack::{stix, AttackDb, AttackVersion, WAZUH_4_MANAGER_VERSION};
+use crate::checks::registry::{all_checks, Selection};
+use crate::checks::{self, CheckSettings, Context, Diagnostic, Severity, TechniqueChooser};
+use crate::config::Config;
+use crate::ruleset::discover;
+use crate::ruleset::load::{LoadReplay, Workspace};
+use std::path::PathBuf;
+
+/// What the command line says about loading (the configuration fills what it leaves out).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub paths: Vec<PathBuf>,
+    pub rulesets: Vec<PathBuf>,
+    /// Skip `/var/ossec/ruleset/rules` even when it exists.
+    pub no_default_ruleset: bool,
+    pub attack_version: Option<String>,
+    pub manager_attack: Option<String>,
+    /// A newer STIX bundle to use as the newest version.
+    pub attack_data: Option<PathBuf>,
+}
+
+/// A usage or input problem that stops the run before any analysis (exit status 2).
+#[derive(Debug, Clone)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Everything loaded for one run.
+pub struct Project {
+    pub db: AttackDb,
+    pub ws: Workspace,
+    pub replay: LoadReplay,
+    pub attack_version: String,
+    pub manager_version: String,
+    pub settings: CheckSettings,
+    pub config: Config,
+}
+
+impl Project {
+    pub fn load(opts: &LoadOptions, config: Config) -> Result<Project, UsageError> {
+        let mut db = AttackDb::embedded();
+        if let Some(path) = &opts.attack_data {
+            let imported = stix::import_bundle_file(path).map_err(UsageError)?;
+            db = db.with_bundle(imported);
+        }
+        let attack_version = opts
+            .attack_version
+            .clone()
+            .or_else(|| config.attack_version.clone())
+            .unwrap_or_else(|| db.latest_name().to_string());
+        let manager_version = opts
+            .manager_attack
+            .clone()
+            .or_else(|| config.manager_attack.clone())
+            .unwrap_or_else(|| WAZUH_4_MANAGER_VERSION.to_string());
+        // Normalise the names ("v13.1" -> "13.1") and fail early on unknown ones.
+        let attack_version = db
+            .version(&attack_version)
+            .map_err(UsageError)?
+            .version()
+            .to_string();
+        let manager_version = db
+            .version(&manager_version)
+            .map_err(|e| UsageError(format!("--manager-attack: {e}")))?
+            .version()
+            .to_string();
+
+        let mut rulesets = opts.rulesets.clone();
+        if rulesets.is_empty() {
+            rulesets = config.ruleset.clone();
+        }
+        if rulesets.is_empty() && !opts.no_default_ruleset {
+            rulesets.extend(discover::default_ruleset());
+        }
+        for dir in &rulesets {
+            if !dir.is_dir() {
+                return Err(UsageError(format!(
+                    "--ruleset {}: not a folder",
+                    dir.display()
+                )));
+            }
+        }
+        let files = discover::expand_paths(&opts.paths).map_err(UsageError)?;
+        let ws = Workspace::load(&files, &rulesets).map_err(UsageError)?;
+        let replay = LoadReplay::run(&ws, !rulesets.is_empty());
+        let settings = CheckSettings {
+            missing_technique_min_level: config.missing_technique_min_level.unwrap_or(1),
+            custom_range: config.custom_range.unwrap_or(Some((100_000, 120_000))),
+            have_ruleset: !rulesets.is_empty(),
+        };
+        Ok(Project {
+            db,
+            ws,
+            replay,
+            attack_version,
+            manager_version,
+            settings,
+            config,
+        })
+    }
+
+    pub fn attack(&self) -> &AttackVersion {
+        self.db
+            .version(&self.attack_version)
+            .expect("validated at load")
+    }
+
+    pub fn manager(&self) -> &AttackVersion {
+        self.db
+            .version(&self.manager_version)
+            .expect("validated at load")
+    }
+
+    /// Runs the selected checks, then suppressions, severity overrides and per-path ignores.
+    pub fn lint(
+        &self,
+        selection: &Selection,
+        chooser: Option<&dyn TechniqueChooser>,
+    ) -> Vec<Diagnostic> {
+        let ctx = Context {
+            ws: &self.ws,
+            replay: &self.replay,
+            db: &self.db,
+            attack: self.attack(),
+            manager: self.manager(),
+            settings: &self.settings,
+            chooser,
+        };
+        let checks: Vec<_> = all_checks()
+            .into_iter()
+            .filter(|c| selection.enabled(c.info()))
+            .collect();
+        let found = checks::run_checks(&ctx, &checks);
+        let report_unused = selection.enabled(&checks::registry::UNUSED_SUPPRESSION);
+        let mut out = checks::suppression::apply(&self.ws, found, report_unused);
+        out.retain(|d| {
+            let ignored = self
+                .config
+                .ignored_for(&self.ws.files[d.file].file.source.path);
+            !ignored.iter().any(|s| {
+                checks::registry::selects(
+                    s,
+                    &checks::CheckInfo {
+                        code: d.code,
+                        name: d.name,
+                        severity: d.severity,
+                        summary: "",
+                        fix: None,
+                    },
+                )
+            })
+        });
+        for d in &mut out {
+            if let Some(&s) = self.config.severity.get(d.code) {
+                d.severity = s;
+            }
+        }
+        out.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+        out
+    }
+}
+
+/// Counts for the summary line and the exit status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub rules: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(project: &Project, diagnostics: &[Diagnostic]) -> Summary {
+        let mut s = Summary {
+            files: project.ws.linted_file_count() + project.ws.failures.len(),
+            rules: project.ws.linted_rule_refs().count(),
+            ..Summary::default()
+        };
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s.errors += project.ws.failures.len();
+        s
+    }
+
+    /// Whether anything reaches the fail level.
+    pub fn fails_at(&self, level: Severity) -> bool {
+        match level {
+            Severity::Error => self.errors > 0,
+            Severity::Warning => self.errors + self.warnings > 0,
+            Severity::Info => self.errors + self.warnings + self.infos > 0,
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Renderers: the only code that knows about output formats and terminals.
+//!
+//! Lint findings go through [`Finding`], one flat record with its path, text and line/column
+//! already resolved, so each renderer is a small function of a slice of findings.
+
+pub mod concise;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+
+use crate::checks::registry::UNREADABLE_FILE;
+use crate::checks::{Diagnostic, Fix, Severity};
+use crate::lint::{Project, Summary};
+use crate::ruleset::{LineCol, Span};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+/// One finding, ready to render.
+#[derive(Debug, Clone)]
+pub struct Finding<'a> {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub path: &'a Path,
+    /// The file's text, shared by its findings ("" when the file could not be read).
+    pub text: Arc<str>,
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub rule_id: Option<u32>,
+    pub message: String,
+    pub fix: Option<&'a Fix>,
+}
+
+/// Read failures first (they stop nothing else), then diagnostics in file order.
+pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<Finding<'a>> {
+    let mut out = Vec::new();
+    for f in &project.ws.failures {
+        let (text, start) = match (&f.source, f.error.offset) {
+            (Some(src), Some(at)) => (
+                Arc::<str>::from(src.text.as_str()),
+                src.lines.line_col(&src.text, at),
+            ),
+            (Some(src), None) => (
+                Arc::<str>::from(src.text.as_str()),
+                LineCol { line: 1, column: 1 },
+            ),
+            _ => (Arc::<str>::from(""), LineCol { line: 1, column: 1 }),
+        };
+        let at = f.error.offset.unwrap_or(0);
+        out.push(Finding {
+            code: UNREADABLE_FILE.code,
+            name: UNREADABLE_FILE.name,
+            severity: Severity::Error,
+            path: &f.path,
+            text,
+            span: Span::new(at, at),
+            start,
+            end: start,
+            rule_id: None,
+            message: f.error.message.clone(),
+            fix: None,
+        });
+    }
+    let texts: Vec<Arc<str>> = project
+        .ws
+        .files
+        .iter()
+        .map(|lf| Arc::<str>::from(lf.file.source.text.as_str()))
+        .collect();
+    for d in diagnostics {
+        let src = &project.ws.files[d.file].file.source;
+        out.push(Finding {
+            code: d.code,
+            name: d.name,
+            severity: d.severity,
+            path: &src.path,
+            text: texts[d.file].clone(),
+            span: d.span,
+            start: src.lines.line_col(&src.text, d.span.start),
+            end: src.lines.line_col(&src.text, d.span.end),
+            rule_id: d.rule_id,
+            message: d.message.clone(),
+            fix: d.fix.as_ref(),
+        });
+    }
+    out
+}
+
+/// Renders lint findings in `format`. `color` only matters for `human`.
+pub fn render(
+    format: Format,
+    findings: &[Finding],
+    summary: &Summary,
+    attack_version: &str,
+    color: bool,
+) -> String {
+    match format {
+        Format::Human => human::render(findings, summary, color),
+        Format::Concise => concise::render(findings, summary),
+        Format::Json => json::render(findings, summary, attack_version),
+        Format::Sarif => sarif::render(findings),
+        Format::Github => github::render(findings),
+        Format::Junit => junit::render(findings, summary),
+    }
+}
+
+/// The path as shown: forward slashes, no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn fixable_count(findings: &[Finding]) -> (usize, usize) {
+    use crate::checks::Applicability::*;
+    let safe = findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .is_some_and(|x| x.applicability == Safe && !x.edits.is_empty())
+        })
+        .count();
+    let unsafe_ = findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .is_some_and(|x| x.applicability == Unsafe && !x.edits.is_empty())
+        })
+        .count();
+    (safe, unsafe_)
+}
+
+/// "Found 3 errors, 2 warnings and 1 info in 1 file (12 rules)." plus the fix hint.
+pub fn summary_line(findings: &[Finding], s: &Summary) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = if s.errors + s.warnings + s.infos == 0 {
+        format!(
+            "All checks passed: {} in {}.",
+            plural(s.rules, "rule", "rules"),
+            plural(s.files, "file", "files")
+        )
+    } else {
+        format!(
+            "Found {}, {} and {} in {} ({}).",
+            plural(s.errors, "error", "errors"),
+            plural(s.warnings, "warning", "warnings"),
+            plural(s.infos, "info", "infos"),
+            plural(s.files, "file", "files"),
+            plural(s.rules, "rule", "rules")
+        )
+    };
+    let (safe, unsafe_) = fixable_count(findings);
+    if safe > 0 {
+        line.push_str(&format!(
+            "\n[*] {safe} fixable with `wazuh-mitre fix --write`."
+        ));
+    }
+    if unsafe_ > 0 {
+        line.push_str(&format!(
+            "\n{unsafe_} more fixable with `wazuh-mitre fix --write --unsafe-fixes`."
+        ));
+    }
+    line
+}
