@@ -138,8 +138,7 @@ impl Project {
             .filter(|c| selection.enabled(c.info()))
             .collect();
         let found = checks::run_checks(&ctx, &checks);
-        let report_unused = selection.enabled(&checks::registry::UNUSED_SUPPRESSION);
-        let mut out = checks::suppression::apply(&self.ws, found, report_unused);
+        let mut out = checks::suppression::apply(&self.ws, found, selection);
         out.retain(|d| {
             let ignored = self
                 .config
@@ -153,6 +152,7 @@ impl Project {
                         severity: d.severity,
                         summary: "",
                         fix: None,
+                        scope: checks::Scope::Rules,
                     },
                 )
             })
@@ -181,7 +181,11 @@ impl Summary {
     pub fn of(project: &Project, diagnostics: &[Diagnostic]) -> Summary {
         let mut s = Summary {
             files: project.ws.linted_file_count() + project.ws.failures.len(),
-            rules: project.ws.linted_rule_refs().count(),
+            rules: project
+                .ws
+                .linted_rule_refs()
+                .filter(|r| !project.ws.files[r.file].file.salvaged)
+                .count(),
             ..Summary::default()
         };
         for d in diagnostics {

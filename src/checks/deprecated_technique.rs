@@ -12,7 +12,7 @@
 //! successor is broader or narrower than the old technique, so a reviewer should confirm.
 
 use super::tags::technique_tags;
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::attack::model::Status;
 use crate::ruleset::load::RuleRef;
 
@@ -24,6 +24,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "id deprecated in the selected ATT&CK version; names the successor",
     fix: Some(Applicability::Unsafe),
+    scope: Scope::Tags,
 };
 
 impl Check for DeprecatedTechnique {

@@ -9,7 +9,7 @@
 //!
 //! **Fix:** none automatic; pick a free id, or add `overwrite="yes"` if replacing is meant.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::LoadEvent;
 
 pub struct DuplicateRuleId;
@@ -20,6 +20,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "rule id already defined earlier in load order; the manager keeps the first",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for DuplicateRuleId {

@@ -11,7 +11,7 @@
 //! **Fix (safe):** remove the later copy (its whole line when it stands alone).
 
 use super::tags::{removal_span, technique_tags};
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::MitreEntryKind;
 use std::collections::HashSet;
@@ -24,6 +24,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "the same technique written twice in one rule",
     fix: Some(Applicability::Safe),
+    scope: Scope::Tags,
 };
 
 impl Check for DuplicateTechnique {

@@ -8,7 +8,7 @@
 //!
 //! **Fix:** none automatic.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 
 pub struct InvalidRuleAttributes;
@@ -19,6 +19,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "rule id or level missing, not a number, or level outside 0-16",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for InvalidRuleAttributes {

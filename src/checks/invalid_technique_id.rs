@@ -12,7 +12,7 @@
 //! **Fix (safe):** the normalised id (`T1059.001`) where exactly one id is meant; stray text
 //! is removed. Ids that cannot be read are left for a human.
 
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::attack::ids::{classify, IdShape};
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::MitreEntryKind;
@@ -25,6 +25,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "text inside <mitre> that is not an ATT&CK id (case, spaces, T047, stray text)",
     fix: Some(Applicability::Safe),
+    scope: Scope::Tags,
 };
 
 impl Check for InvalidTechniqueId {

@@ -7,7 +7,7 @@
 //!
 //! **Fix:** none automatic.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 
 pub struct MissingDescription;
@@ -18,6 +18,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "rule without a description (the manager refuses it)",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for MissingDescription {

@@ -17,7 +17,7 @@
 //! **Fix:** none here; `wazuh-mitre suggest` ranks candidates, and `fix --add-tags` adds the
 //! high-confidence ones.
 
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Fix, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 
 pub struct MissingTechnique;
@@ -28,6 +28,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "alerting rule without any ATT&CK technique tag",
     fix: Some(Applicability::DisplayOnly),
+    scope: Scope::Rules,
 };
 
 impl Check for MissingTechnique {

@@ -14,7 +14,7 @@
 //! **Fix (safe)** for an empty block only: remove it. The others need a human.
 
 use super::tags::removal_span;
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::MitreEntryKind as K;
 
@@ -27,6 +27,7 @@ static INFO: CheckInfo = CheckInfo {
     summary:
         "<mitre> block the manager discards (empty, unknown child, mixed or incomplete pair form)",
     fix: Some(Applicability::Safe),
+    scope: Scope::Tags,
 };
 
 impl Check for MitreBlockStructure {

@@ -47,6 +47,16 @@ pub struct CheckInfo {
     pub summary: &'static str,
     /// The best fix the check can offer.
     pub fix: Option<Applicability>,
+    /// What the check reads; only `Tags` checks run on salvaged (unreadable) files.
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The `<mitre>` entries alone.
+    Tags,
+    /// The whole rule or file.
+    Rules,
 }
 
 /// Settings the checks read (from the command line and the configuration file).
@@ -139,8 +149,11 @@ pub fn run_checks(ctx: &Context, checks: &[&dyn Check]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let linted: Vec<RuleRef> = ctx.ws.linted_rule_refs().collect();
     for check in checks {
+        let tags_only = check.info().scope == Scope::Tags;
         for &r in &linted {
-            check.check_rule(ctx, r, &mut out);
+            if tags_only || !ctx.ws.files[r.file].file.salvaged {
+                check.check_rule(ctx, r, &mut out);
+            }
         }
         check.check_workspace(ctx, &mut out);
     }

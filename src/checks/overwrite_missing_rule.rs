@@ -7,7 +7,7 @@
 //!
 //! **Fix:** none automatic.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::LoadEvent;
 
 pub struct OverwriteMissingRule;
@@ -18,6 +18,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "overwrite=\"yes\" on a rule id that exists nowhere before it",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for OverwriteMissingRule {

@@ -12,7 +12,7 @@
 //!
 //! **Fix:** none automatic.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::LoadEvent;
 
 pub struct ParentNotFound;
@@ -23,6 +23,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "if_sid/if_matched_sid names a rule that is missing, loads later, or was dropped",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for ParentNotFound {

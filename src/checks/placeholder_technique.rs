@@ -9,7 +9,7 @@
 //! **Fix:** none.
 
 use super::tags::technique_tags;
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::attack::ids::IdShape;
 use crate::ruleset::load::RuleRef;
 
@@ -21,6 +21,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Info,
     summary: "$(field) placeholder as a technique id, resolved only at alert time",
     fix: None,
+    scope: Scope::Tags,
 };
 
 impl Check for PlaceholderTechnique {

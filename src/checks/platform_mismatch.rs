@@ -15,7 +15,7 @@
 //! **Fix:** none automatic.
 
 use super::tags::technique_tags;
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::platform::rule_platform;
 
@@ -27,6 +27,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Info,
     summary: "technique whose ATT&CK platforms exclude the rule's clear platform",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for PlatformMismatch {

@@ -12,7 +12,7 @@
 //! should agree.
 
 use super::tags::{removal_span, technique_tags};
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::attack::ids::parent_technique;
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::MitreEntryKind;
@@ -25,6 +25,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Info,
     summary: "a technique tagged beside one of its own sub-techniques",
     fix: Some(Applicability::Unsafe),
+    scope: Scope::Tags,
 };
 
 impl Check for RedundantParentTechnique {

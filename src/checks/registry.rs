@@ -37,6 +37,7 @@ pub static UNREADABLE_FILE: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "file the manager could not read (broken XML, not UTF-8); the run exits 2",
     fix: None,
+    scope: Scope::Rules,
 };
 
 pub static UNUSED_SUPPRESSION: CheckInfo = CheckInfo {
@@ -45,6 +46,7 @@ pub static UNUSED_SUPPRESSION: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "inline `wazuh-mitre: ignore[...]` comment that suppresses nothing",
     fix: Some(Applicability::Safe),
+    scope: Scope::Rules,
 };
 
 /// Every code `wazuh-mitre rules` lists, in code order.

@@ -15,7 +15,7 @@
 //! dashboard, so keep it until the manager's data knows T1685.
 
 use super::tags::technique_tags;
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::attack::model::Status;
 use crate::ruleset::load::RuleRef;
 
@@ -27,6 +27,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "id revoked in the selected ATT&CK version; names the replacement",
     fix: Some(Applicability::Safe),
+    scope: Scope::Tags,
 };
 
 impl Check for RevokedTechnique {

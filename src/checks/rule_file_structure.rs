@@ -7,7 +7,7 @@
 //!
 //! **Fix:** none automatic.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::Origin;
 
 pub struct RuleFileStructure;
@@ -18,6 +18,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "element the manager does not accept at that place of a rule file",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for RuleFileStructure {

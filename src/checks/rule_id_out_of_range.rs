@@ -10,7 +10,7 @@
 //!
 //! **Fix:** none automatic.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 
 pub struct RuleIdOutOfRange;
@@ -21,6 +21,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "custom rule id outside the configured custom range (default 100000-120000)",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for RuleIdOutOfRange {

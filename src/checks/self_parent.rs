@@ -8,7 +8,7 @@
 //!
 //! **Fix:** none automatic.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::LoadEvent;
 
 pub struct SelfParent;
@@ -19,6 +19,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "rule names itself as its parent",
     fix: None,
+    scope: Scope::Rules,
 };
 
 impl Check for SelfParent {

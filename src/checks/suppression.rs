@@ -2,7 +2,7 @@
 //! a rule silences those checks for that rule; `<!-- wazuh-mitre: ignore -->` silences all.
 //! A suppression that silences nothing is itself reported (`unused-suppression`).
 
-use super::registry::{selects, UNUSED_SUPPRESSION};
+use super::registry::{all_infos, selects, Selection, UNUSED_SUPPRESSION};
 use super::tags::removal_span;
 use super::{Diagnostic, Edit, Fix};
 use crate::ruleset::load::{Origin, Workspace};
@@ -35,7 +35,27 @@ fn parse(comment: &str) -> Option<Vec<String>> {
 }
 
 /// Drops suppressed diagnostics, and adds one for each suppression that suppressed nothing.
-pub fn apply(ws: &Workspace, diagnostics: Vec<Diagnostic>, report_unused: bool) -> Vec<Diagnostic> {
+///
+/// A suppression is only called unused when every check it names ran: silencing a check
+/// that `--select` left out is not a mistake.
+pub fn apply(
+    ws: &Workspace,
+    diagnostics: Vec<Diagnostic>,
+    selection: &Selection,
+) -> Vec<Diagnostic> {
+    let report_unused = selection.enabled(&UNUSED_SUPPRESSION);
+    let all_ran = |selectors: &[String]| {
+        let infos = all_infos();
+        if selectors.is_empty() {
+            return infos.iter().all(|i| selection.enabled(i));
+        }
+        selectors.iter().all(|s| {
+            infos
+                .iter()
+                .filter(|i| selects(s, i))
+                .all(|i| selection.enabled(i))
+        })
+    };
     let mut sups: Vec<Suppression> = Vec::new();
     for (file, lf) in ws.files.iter().enumerate() {
         if lf.origin != Origin::Linted {
@@ -67,6 +87,7 @@ pub fn apply(ws: &Workspace, diagnostics: Vec<Diagnostic>, report_unused: bool) 
             severity: d.severity,
             summary: "",
             fix: None,
+            scope: super::Scope::Rules,
         };
         let hit = sups.iter_mut().find(|s| {
             s.file == d.file
@@ -79,7 +100,7 @@ pub fn apply(ws: &Workspace, diagnostics: Vec<Diagnostic>, report_unused: bool) 
         }
     }
     if report_unused {
-        for s in sups.iter().filter(|s| !s.used) {
+        for s in sups.iter().filter(|s| !s.used && all_ran(&s.selectors)) {
             let what = if s.selectors.is_empty() {
                 "anything".to_string()
             } else {

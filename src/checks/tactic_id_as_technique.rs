@@ -12,7 +12,7 @@
 //! first for the rule within that tactic; which technique is meant needs a reviewer.
 
 use super::tags::technique_tags;
-use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Severity};
+use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::attack::ids::IdShape;
 use crate::ruleset::load::RuleRef;
 
@@ -24,6 +24,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "a tactic id (TA####) where a technique id belongs",
     fix: Some(Applicability::Unsafe),
+    scope: Scope::Tags,
 };
 
 impl Check for TacticIdAsTechnique {

@@ -10,7 +10,7 @@
 //!
 //! **Fix:** none automatic; the message lists the technique's tactics.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::attack::ids::{classify, IdShape};
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::MitreEntryKind as K;
@@ -23,6 +23,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "pair form whose tactic is not one of the technique's tactics",
     fix: None,
+    scope: Scope::Tags,
 };
 
 impl Check for TacticTechniqueMismatch {

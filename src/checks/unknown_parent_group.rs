@@ -9,7 +9,7 @@
 //!
 //! **Fix:** none automatic; the message names a close group when there is one.
 
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::LoadEvent;
 
 pub struct UnknownParentGroup;
@@ -20,6 +20,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "if_group that no rule loaded before this one carries",
     fix: None,
+    scope: Scope::Rules,
 };
 
 fn squash(s: &str) -> String {

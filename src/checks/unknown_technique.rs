@@ -10,7 +10,7 @@
 //! **Fix:** none; the intended technique is unknown.
 
 use super::tags::technique_tags;
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::ruleset::load::RuleRef;
 
 pub struct UnknownTechnique;
@@ -21,6 +21,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Error,
     summary: "well-formed id that no ATT&CK Enterprise version defines",
     fix: None,
+    scope: Scope::Tags,
 };
 
 impl Check for UnknownTechnique {

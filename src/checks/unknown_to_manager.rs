@@ -12,7 +12,7 @@
 //! **Fix:** none automatic; use an id the manager knows until its ATT&CK data is updated.
 
 use super::tags::technique_tags;
-use super::{Check, CheckInfo, Context, Diagnostic, Severity};
+use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
 use crate::attack::model::Status;
 use crate::ruleset::load::RuleRef;
 
@@ -24,6 +24,7 @@ static INFO: CheckInfo = CheckInfo {
     severity: Severity::Warning,
     summary: "id current in ATT&CK but unknown, revoked or deprecated in the manager's version",
     fix: None,
+    scope: Scope::Tags,
 };
 
 impl Check for UnknownToManager {

@@ -5,6 +5,18 @@ use crate::checks::Severity;
 use crate::lint::Summary;
 use xmlwriter::{Options, XmlWriter};
 
+/// xmlwriter escapes only quotes in attributes and `<` in text; `&` (as in "ATT&CK") and
+/// `<` in attributes are ours to escape.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn esc_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('>', "&gt;")
+}
+
 pub fn render(findings: &[Finding], summary: &Summary) -> String {
     let failing = findings
         .iter()
@@ -32,9 +44,12 @@ pub fn render(findings: &[Finding], summary: &Summary) -> String {
         w.start_element("testcase");
         w.write_attribute(
             "name",
-            &format!("{}:{}:{} {}", path, f.start.line, f.start.column, f.code),
+            &esc(&format!(
+                "{}:{}:{} {}",
+                path, f.start.line, f.start.column, f.code
+            )),
         );
-        w.write_attribute("classname", &path);
+        w.write_attribute("classname", &esc(&path));
         let tag = if f.severity >= Severity::Warning {
             "failure"
         } else {
@@ -43,12 +58,12 @@ pub fn render(findings: &[Finding], summary: &Summary) -> String {
         w.start_element(tag);
         if tag == "failure" {
             w.write_attribute("type", &format!("{} {}", f.code, f.name));
-            w.write_attribute("message", &f.message);
+            w.write_attribute("message", &esc(&f.message));
         }
-        w.write_text(&format!(
+        w.write_text(&esc_text(&format!(
             "{}:{}:{}: {} {}",
             path, f.start.line, f.start.column, f.code, f.message
-        ));
+        )));
         w.end_element();
         w.end_element();
     }

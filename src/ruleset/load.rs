@@ -72,7 +72,22 @@ impl Workspace {
         for ((_, origin), result) in ordered.into_iter().zip(results) {
             match (result, origin) {
                 (Ok(file), origin) => ws.files.push(LoadedFile { file, origin }),
-                (Err(f), Origin::Linted) => ws.failures.push(*f),
+                (Err(f), Origin::Linted) => {
+                    // Keep what can be read, so the file's tags are still checked.
+                    let salvaged = f.source.as_ref().and_then(|src| {
+                        super::read::salvage(super::model::SourceFile::new(
+                            src.path.clone(),
+                            src.text.clone(),
+                        ))
+                    });
+                    if let Some(file) = salvaged {
+                        ws.files.push(LoadedFile {
+                            file,
+                            origin: Origin::Linted,
+                        });
+                    }
+                    ws.failures.push(*f)
+                }
                 (Err(f), Origin::Ruleset) => ws.ruleset_failures.push(*f),
             }
         }
@@ -95,10 +110,11 @@ impl Workspace {
             .flat_map(|(f, lf)| (0..lf.file.rules.len()).map(move |r| RuleRef { file: f, rule: r }))
     }
 
+    /// Linted files the manager can read (salvaged ones are counted as failures).
     pub fn linted_file_count(&self) -> usize {
         self.files
             .iter()
-            .filter(|f| f.origin == Origin::Linted)
+            .filter(|f| f.origin == Origin::Linted && !f.file.salvaged)
             .count()
     }
 
@@ -183,7 +199,10 @@ impl LoadReplay {
     /// Replays the load order. With `complete` false (no ruleset loaded), a parent that
     /// exists nowhere is assumed to be a stock rule this run does not see, and kept.
     pub fn run(ws: &Workspace, complete: bool) -> LoadReplay {
-        let order: Vec<RuleRef> = ws.rule_refs().collect();
+        let order: Vec<RuleRef> = ws
+            .rule_refs()
+            .filter(|r| !ws.files[r.file].file.salvaged)
+            .collect();
         // Where each id and group first appears anywhere, to tell "later" from "nowhere".
         let mut first_def: HashMap<u32, RuleRef> = HashMap::new();
         let mut all_groups: HashMap<&str, RuleRef> = HashMap::new();
@@ -198,7 +217,6 @@ impl LoadReplay {
         }
 
         let mut replay = LoadReplay::default();
-        let mut loaded_groups: HashSet<String> = HashSet::new();
         for &r in &order {
             let rule = ws.rule(r);
             if let Some(id) = rule.id {
@@ -231,7 +249,7 @@ impl LoadReplay {
                 }
                 let ok = if p.kind.names_rule_ids() {
                     replay.check_sid_parent(rule, r, i, &p.value, &first_def, complete)
-                } else if loaded_groups.contains(&p.value) {
+                } else if replay.by_group.contains_key(&p.value) {
                     true
                 } else {
                     let later = all_groups.get(p.value.as_str()).copied();
@@ -255,8 +273,12 @@ impl LoadReplay {
                 replay.by_id.entry(id).or_insert(r);
             }
             for g in rule.all_groups() {
-                loaded_groups.insert(g.to_string());
-                replay.by_group.entry(g.to_string()).or_default().push(r);
+                match replay.by_group.get_mut(g) {
+                    Some(rules) => rules.push(r),
+                    None => {
+                        replay.by_group.insert(g.to_string(), vec![r]);
+                    }
+                }
             }
         }
         replay
@@ -299,9 +321,11 @@ impl LoadReplay {
                     parent_rule,
                 });
             }
-            None => self
-                .events
-                .push(LoadEvent::ParentNotFound { rule: r, parent: i }),
+            None => {
+                self.events
+                    .push(LoadEvent::ParentNotFound { rule: r, parent: i });
+                return !complete;
+            }
         }
         false
     }

@@ -49,6 +49,9 @@ pub struct RuleFile {
     pub rules: Vec<Rule>,
     /// Problems that make the manager reject the file or skip part of it.
     pub structure_problems: Vec<Spanned<String>>,
+    /// Rebuilt from a file the manager cannot read, so its tags can still be checked.
+    /// The manager loads none of it: salvaged files take no part in the load order.
+    pub salvaged: bool,
 }
 
 /// A rule's relationship to the rules it depends on.

@@ -50,6 +50,16 @@ pub fn prepare(original: &str) -> Prepared {
         let rest = &src[i..];
         match state {
             State::Text => {
+                // Plain text is most of a file: copy it in one go up to the next `<` or `&`.
+                let plain = rest
+                    .iter()
+                    .position(|&b| b == b'<' || b == b'&')
+                    .unwrap_or(rest.len());
+                if plain > 0 {
+                    out.extend_from_slice(&rest[..plain]);
+                    i += plain;
+                    continue;
+                }
                 if c == b'<' {
                     if escaped_by_backslash(src, i) {
                         // os_xml reads `\<` as a literal `<` (but `\\<` is a backslash, then a tag).
@@ -108,6 +118,12 @@ pub fn prepare(original: &str) -> Prepared {
                 }
             }
             State::Comment => {
+                let plain = rest.iter().position(|&b| b == b'-').unwrap_or(rest.len());
+                if plain > 0 {
+                    out.extend_from_slice(&rest[..plain]);
+                    i += plain;
+                    continue;
+                }
                 if rest.starts_with(b"-->") {
                     out.extend_from_slice(b"-->");
                     i += 3;

@@ -24,6 +24,8 @@ pub fn stock_rules() -> Option<PathBuf> {
     shared().map(|s| s.join("corpus/wazuh-4.14.7/rules"))
 }
 
+pub mod lint;
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

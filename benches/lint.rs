@@ -1,0 +1,200 @@
+//! `cargo bench --bench lint`: figures for the README, never a pass/fail timer.
+//!
+//! Prints the median of several runs for: parsing the stock ruleset with roxmltree alone,
+//! loading + linting it (what `wazuh-mitre lint` does before rendering), rendering, and one
+//! small `local_rules.xml`. The machine is noisy; compare the ratio, not the milliseconds.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use wazuh_mitre::checks::registry::Selection;
+use wazuh_mitre::config::Config;
+use wazuh_mitre::lint::{LoadOptions, Project, Summary};
+use wazuh_mitre::report::{self, Format};
+use wazuh_mitre::ruleset::prepare::prepare;
+
+fn median<F: FnMut()>(runs: usize, mut f: F) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn lint(paths: &[PathBuf], rulesets: &[PathBuf]) -> usize {
+    let config = Config {
+        custom_range: Some(None),
+        ..Config::default()
+    };
+    let opts = LoadOptions {
+        paths: paths.to_vec(),
+        rulesets: rulesets.to_vec(),
+        no_default_ruleset: true,
+        ..LoadOptions::default()
+    };
+    let p = Project::load(&opts, config).unwrap();
+    p.lint(&Selection::default(), None).len()
+}
+
+fn main() {
+    let stock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/wazuh-4.14.7/rules");
+    if !stock.is_dir() {
+        eprintln!("../shared is missing: nothing to measure");
+        return;
+    }
+    let files = wazuh_mitre::ruleset::discover::expand_paths(&[stock.clone()]).unwrap();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+
+    let parse_only = median(15, || {
+        for t in &texts {
+            let p = prepare(t);
+            let doc = roxmltree::Document::parse(&p.text).unwrap();
+            std::hint::black_box(doc.descendants().count());
+        }
+    });
+    let read_and_parse_only = median(15, || {
+        for f in &files {
+            let t = std::fs::read_to_string(f).unwrap();
+            let p = prepare(&t);
+            let doc = roxmltree::Document::parse(&p.text).unwrap();
+            std::hint::black_box(doc.descendants().count());
+        }
+    });
+    let read_model = median(15, || {
+        for f in &files {
+            std::hint::black_box(
+                wazuh_mitre::ruleset::read::read_path(f)
+                    .unwrap()
+                    .rules
+                    .len(),
+            );
+        }
+    });
+    let ws_load = median(15, || {
+        let ws = wazuh_mitre::ruleset::load::Workspace::load(&files, &[]).unwrap();
+        std::hint::black_box(ws.files.len());
+    });
+    let ws = wazuh_mitre::ruleset::load::Workspace::load(&files, &[]).unwrap();
+    let replay = median(15, || {
+        std::hint::black_box(
+            wazuh_mitre::ruleset::load::LoadReplay::run(&ws, false)
+                .events
+                .len(),
+        );
+    });
+    let attack_tables = median(15, || {
+        let db = wazuh_mitre::attack::AttackDb::embedded();
+        std::hint::black_box(
+            db.version("19.2").unwrap().techniques().len()
+                + db.version("13.1").unwrap().techniques().len(),
+        );
+    });
+    let lint_stock = median(15, || {
+        std::hint::black_box(lint(&[stock.clone()], &[]));
+    });
+    let lint_stock_ruleset = median(15, || {
+        std::hint::black_box(lint(&[stock.clone()], &[stock.clone()]));
+    });
+    let load_only = median(15, || {
+        let config = Config {
+            custom_range: Some(None),
+            ..Config::default()
+        };
+        let opts = LoadOptions {
+            paths: vec![stock.clone()],
+            no_default_ruleset: true,
+            ..LoadOptions::default()
+        };
+        std::hint::black_box(Project::load(&opts, config).unwrap().ws.files.len());
+    });
+    let render_stock = {
+        let config = Config {
+            custom_range: Some(None),
+            ..Config::default()
+        };
+        let opts = LoadOptions {
+            paths: vec![stock.clone()],
+            no_default_ruleset: true,
+            ..LoadOptions::default()
+        };
+        let p = Project::load(&opts, config).unwrap();
+        let d = p.lint(&Selection::default(), None);
+        median(15, || {
+            let s = Summary::of(&p, &d);
+            let f = report::findings(&p, &d);
+            std::hint::black_box(report::render(Format::Concise, &f, &s, "19.2", false).len());
+        })
+    };
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/local_rules.xml");
+    let lint_one = median(31, || {
+        std::hint::black_box(lint(&[example.clone()], &[]));
+    });
+    let lint_one_with_stock = median(15, || {
+        std::hint::black_box(lint(&[example.clone()], &[stock.clone()]));
+    });
+
+    println!("stock ruleset: {} files", files.len());
+    println!(
+        "  roxmltree parse only (in memory)     {:>8.2} ms",
+        ms(parse_only)
+    );
+    println!(
+        "  read + roxmltree parse only          {:>8.2} ms",
+        ms(read_and_parse_only)
+    );
+    println!(
+        "  read into the model, one thread      {:>8.2} ms",
+        ms(read_model)
+    );
+    println!(
+        "  read into the model, all cores       {:>8.2} ms",
+        ms(ws_load)
+    );
+    println!(
+        "  load-order replay                    {:>8.2} ms",
+        ms(replay)
+    );
+    println!(
+        "  parse two embedded ATT&CK tables     {:>8.2} ms",
+        ms(attack_tables)
+    );
+    println!(
+        "  load + lint (no rendering)           {:>8.2} ms",
+        ms(lint_stock)
+    );
+    println!(
+        "  load + lint, --ruleset stock too     {:>8.2} ms",
+        ms(lint_stock_ruleset)
+    );
+    println!(
+        "  of which load (read, parse, replay)  {:>8.2} ms",
+        ms(load_only)
+    );
+    println!(
+        "  render concise                       {:>8.2} ms",
+        ms(render_stock)
+    );
+    println!(
+        "  ratio lint / (read + parse)          {:>8.2}x",
+        lint_stock.as_secs_f64() / read_and_parse_only.as_secs_f64()
+    );
+    println!("examples/local_rules.xml");
+    println!(
+        "  load + lint                          {:>8.2} ms",
+        ms(lint_one)
+    );
+    println!(
+        "  load + lint, --ruleset stock         {:>8.2} ms",
+        ms(lint_one_with_stock)
+    );
+}

@@ -1,0 +1,74 @@
+//! Each check's fixtures: `hit.xml` must give exactly the findings in `hit.expected`
+//! (concise output), `ok.xml` none of that check. A `ruleset/` folder beside them is loaded
+//! as `--ruleset`.
+
+mod common;
+
+use common::lint::{assert_snapshot, project, render, select};
+use std::path::PathBuf;
+use wazuh_mitre::checks::registry::{all_infos, find_info};
+use wazuh_mitre::config::Config;
+use wazuh_mitre::report::Format;
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let root = PathBuf::from("tests/fixtures/checks");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_check_has_fixtures() {
+    let names: Vec<String> = fixture_dirs()
+        .iter()
+        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for info in all_infos() {
+        assert!(
+            names.contains(&info.name.to_string()),
+            "no fixtures for {}",
+            info.name
+        );
+    }
+}
+
+#[test]
+fn fixtures_hit_and_miss() {
+    for dir in fixture_dirs() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let info = find_info(&name).unwrap_or_else(|| panic!("{name} is not a check name"));
+        let rulesets: Vec<PathBuf> = Some(dir.join("ruleset"))
+            .filter(|p| p.is_dir())
+            .into_iter()
+            .collect();
+        // unused-suppression needs the checks it watches to run.
+        let sel = if info.code == "WM210" {
+            select(&[info.code, "WM001"])
+        } else {
+            select(&[info.code])
+        };
+
+        let p = project(&[dir.join("hit.xml")], &rulesets, Config::default());
+        let diags = p.lint(&sel, None);
+        let out = render(&p, &diags, Format::Concise);
+        assert!(
+            out.contains(&format!(": {} ", info.code)),
+            "{name}: hit.xml gives no {}:\n{out}",
+            info.code
+        );
+        assert_snapshot(&dir.join("hit.expected"), &out);
+
+        let p = project(&[dir.join("ok.xml")], &rulesets, Config::default());
+        let diags = p.lint(&sel, None);
+        let out = render(&p, &diags, Format::Concise);
+        assert!(
+            !out.contains(&format!(": {} ", info.code)),
+            "{name}: ok.xml gives {}:\n{out}",
+            info.code
+        );
+    }
+}

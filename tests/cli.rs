@@ -1,0 +1,289 @@
+//! The binary as users run it: exit statuses, formats, configuration errors.
+
+mod common;
+
+use common::lint::{assert_snapshot, project, render};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use wazuh_mitre::checks::registry::Selection;
+use wazuh_mitre::config::Config;
+use wazuh_mitre::report::Format;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_wazuh-mitre"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn example_output_snapshots() {
+    let example = PathBuf::from("examples/local_rules.xml");
+    let p = project(&[example], &[], Config::default());
+    let diags = p.lint(&Selection::default(), None);
+    assert_snapshot(
+        Path::new("tests/snapshots/example.human.txt"),
+        &render(&p, &diags, Format::Human),
+    );
+    assert_snapshot(
+        Path::new("tests/snapshots/example.json"),
+        &render(&p, &diags, Format::Json),
+    );
+    assert_snapshot(
+        Path::new("tests/snapshots/example.sarif.json"),
+        &render(&p, &diags, Format::Sarif),
+    );
+    assert_snapshot(
+        Path::new("tests/snapshots/example.github.txt"),
+        &render(&p, &diags, Format::Github),
+    );
+    assert_snapshot(
+        Path::new("tests/snapshots/example.junit.xml"),
+        &render(&p, &diags, Format::Junit),
+    );
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let (code, out, _) = run(&[
+        "lint",
+        "--no-default-ruleset",
+        "--format",
+        "json",
+        "examples/local_rules.xml",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["attack_version"], "19.2");
+    let d = &v["diagnostics"][0];
+    for key in [
+        "code",
+        "name",
+        "severity",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "rule_id",
+        "message",
+        "fix",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key}");
+    }
+    let s = &v["summary"];
+    assert_eq!(s["files"], 1);
+    assert_eq!(s["rules"], 23);
+    let errors = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .count();
+    assert_eq!(s["errors"], errors);
+}
+
+#[test]
+fn sarif_has_what_code_scanning_needs() {
+    let (_, out, _) = run(&[
+        "lint",
+        "--no-default-ruleset",
+        "--format",
+        "sarif",
+        "examples/local_rules.xml",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "wazuh-mitre");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in run["results"].as_array().unwrap() {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn junit_is_well_formed_xml() {
+    let (_, out, _) = run(&[
+        "lint",
+        "--no-default-ruleset",
+        "--format",
+        "junit",
+        "examples/local_rules.xml",
+    ]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    let failures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 18);
+    assert!(failures
+        .iter()
+        .any(|f| f.attribute("message").unwrap().contains("ATT&CK technique")));
+}
+
+#[test]
+fn exit_statuses() {
+    let clean = "tests/fixtures/checks/missing-technique/ok.xml";
+    assert_eq!(run(&["lint", "--no-default-ruleset", clean]).0, 0);
+    // Warnings only: 0 by default, 1 with --fail-on warning.
+    let warn = "tests/fixtures/checks/missing-technique/hit.xml";
+    assert_eq!(run(&["lint", "--no-default-ruleset", warn]).0, 0);
+    assert_eq!(
+        run(&["lint", "--no-default-ruleset", "--fail-on", "warning", warn]).0,
+        1
+    );
+    // Usage errors: 2.
+    assert_eq!(
+        run(&["lint", "--no-default-ruleset", "no/such/file.xml"]).0,
+        2
+    );
+    assert_eq!(
+        run(&["lint", "--no-default-ruleset", "--select", "WM999", clean]).0,
+        2
+    );
+    assert_eq!(
+        run(&[
+            "lint",
+            "--no-default-ruleset",
+            "--attack-version",
+            "7.0",
+            clean
+        ])
+        .0,
+        2
+    );
+}
+
+#[test]
+fn a_broken_file_exits_2_and_the_others_are_still_linted() {
+    let broken = "tests/fixtures/checks/unreadable-file/hit.xml";
+    let other = "tests/fixtures/checks/unknown-technique/hit.xml";
+    let (code, out, _) = run(&[
+        "lint",
+        "--no-default-ruleset",
+        "--format",
+        "concise",
+        broken,
+        other,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("unreadable-file/hit.xml:11:24: WM000"),
+        "{out}"
+    );
+    assert!(
+        out.contains("unknown-technique/hit.xml:7:11: WM103"),
+        "{out}"
+    );
+}
+
+#[test]
+fn configuration_errors_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join(".wazuh-mitre.yml");
+    std::fs::write(&cfg, "select: [WM1]\nseverity:\n  no-such-check: error\n").unwrap();
+    let (code, _, err) = run(&[
+        "lint",
+        "--no-default-ruleset",
+        "--config",
+        cfg.to_str().unwrap(),
+        "examples/local_rules.xml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains(".wazuh-mitre.yml:3:"), "{err}");
+    assert!(err.contains("no-such-check"), "{err}");
+}
+
+#[test]
+fn configuration_changes_what_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.yml");
+    std::fs::write(
+        &cfg,
+        "ignore: [missing-technique]\nseverity: {revoked-technique: error}\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(&[
+        "lint",
+        "--no-default-ruleset",
+        "--format",
+        "concise",
+        "--config",
+        cfg.to_str().unwrap(),
+        "examples/local_rules.xml",
+    ]);
+    assert!(!out.contains("WM001"), "{out}");
+    assert!(out.contains("WM104 [*] `T1086` (PowerShell) is revoked in ATT&CK 19.2: T1086 -> T1059.001 PowerShell [error]"), "{out}");
+}
+
+#[test]
+fn attack_subcommand() {
+    let (code, out, _) = run(&["attack", "show", "T1086"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("revoked: T1086 -> T1059.001 PowerShell"),
+        "{out}"
+    );
+    assert!(out.contains("TA0002 Execution"), "{out}");
+    let (code, _, err) = run(&["attack", "show", "T1999"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not an ATT&CK Enterprise technique"), "{err}");
+    let (code, out, _) = run(&["attack", "show", "T1086", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["current"]["id"], "T1059.001");
+    let (_, out, _) = run(&["attack", "versions"]);
+    assert!(out.lines().last().unwrap().starts_with("19.2"), "{out}");
+    assert!(out.contains("default"));
+    let (_, out, _) = run(&["attack", "search", "kerberos ticket", "--limit", "5"]);
+    assert!(out.contains("T1558"), "{out}");
+    let (code, _, err) = run(&["attack", "--attack-data", "Cargo.toml", "versions"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a STIX bundle"), "{err}");
+}
+
+#[test]
+fn attack_data_loads_a_newer_bundle() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let bundle = shared.join("attack/enterprise-attack-18.1.json");
+    let (code, out, _) = run(&[
+        "attack",
+        "--attack-data",
+        bundle.to_str().unwrap(),
+        "versions",
+    ]);
+    assert_eq!(code, 0);
+    // 18.1 replaces the embedded copy and becomes the newest (default) version.
+    assert!(out.lines().last().unwrap().starts_with("18.1"), "{out}");
+}
+
+#[test]
+fn rules_lists_every_check() {
+    let (code, out, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    for name in [
+        "missing-technique",
+        "revoked-technique",
+        "unknown-parent-group",
+        "unused-suppression",
+    ] {
+        assert!(out.contains(name), "{out}");
+    }
+}

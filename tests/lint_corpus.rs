@@ -1,0 +1,252 @@
+//! `lint` over the real rulesets: exactly the real ATT&CK findings, computed here from the
+//! ATT&CK data and the files, not pasted from an earlier run.
+
+mod common;
+
+use common::lint::{project, select};
+use regex::Regex;
+use std::collections::BTreeSet;
+use wazuh_mitre::attack::model::Status;
+use wazuh_mitre::attack::AttackDb;
+use wazuh_mitre::checks::registry::Selection;
+use wazuh_mitre::checks::{Applicability, Severity};
+use wazuh_mitre::config::Config;
+use wazuh_mitre::ruleset::MitreEntryKind;
+
+type Found = BTreeSet<(String, usize, String)>;
+
+fn no_custom_range() -> Config {
+    Config {
+        custom_range: Some(None),
+        ..Config::default()
+    }
+}
+
+#[test]
+fn stock_ruleset_gives_exactly_the_real_attack_findings() {
+    let Some(dir) = common::stock_rules() else {
+        return;
+    };
+    let p = project(&[dir.clone()], &[], no_custom_range());
+    let all = Selection::default();
+    let diags = p.lint(&all, None);
+
+    // No error that is not one of the real ATT&CK problems listed below.
+    let error_codes: BTreeSet<&str> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(error_codes, BTreeSet::from(["WM101", "WM102"]));
+
+    let found = |code: &str| -> Found {
+        diags
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| {
+                let f = &p.ws.files[d.file].file;
+                let name = f
+                    .source
+                    .path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (
+                    name,
+                    d.span.start,
+                    d.span.slice(&f.source.text).trim().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    // Expected lists, computed from the files and the ATT&CK data.
+    let db = AttackDb::embedded();
+    let (v19, v13) = (db.version("19.2").unwrap(), db.version("13.1").unwrap());
+    let technique = Regex::new(r"^T\d{4}(\.\d{3})?$").unwrap();
+    let tactic = Regex::new(r"^TA\d{4}$").unwrap();
+    let mut invalid = Found::new();
+    let mut tactics = Found::new();
+    let mut placeholders = Found::new();
+    let mut revoked_fixable = Found::new();
+    let mut revoked_info = Found::new();
+    let mut unknown = Found::new();
+    let mut unknown_to_manager = Found::new();
+    let mut deprecated = Found::new();
+    for lf in &p.ws.files {
+        let f = &lf.file;
+        let name = f
+            .source
+            .path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for e in f
+            .rules
+            .iter()
+            .flat_map(|r| &r.mitre)
+            .flat_map(|b| &b.entries)
+        {
+            let key = |s: wazuh_mitre::ruleset::Span| {
+                (
+                    name.clone(),
+                    s.start,
+                    s.slice(&f.source.text).trim().to_string(),
+                )
+            };
+            if e.kind == MitreEntryKind::StrayText {
+                invalid.insert(key(e.span));
+                continue;
+            }
+            let v = e.value.as_str();
+            if v.contains("$(") {
+                placeholders.insert(key(e.value_span));
+            } else if tactic.is_match(v) {
+                tactics.insert(key(e.value_span));
+            } else if !technique.is_match(v) {
+                invalid.insert(key(e.value_span));
+            } else {
+                match v19.technique(v).map(|t| t.status) {
+                    None if v13.technique(v).is_none() => {
+                        unknown.insert(key(e.value_span));
+                    }
+                    Some(Status::Revoked) => {
+                        let current = v19.resolve(v).unwrap().current().unwrap().id.clone();
+                        if v13.is_active(&current) {
+                            revoked_fixable.insert(key(e.value_span));
+                        } else {
+                            revoked_info.insert(key(e.value_span));
+                        }
+                    }
+                    Some(Status::Deprecated) => {
+                        deprecated.insert(key(e.value_span));
+                    }
+                    Some(Status::Active) if !v13.is_active(v) => {
+                        unknown_to_manager.insert(key(e.value_span));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert_eq!(invalid.len(), 4, "the four `</id>>`");
+    assert_eq!(tactics.len(), 45);
+    assert_eq!(placeholders.len(), 1);
+    let fixable_ids: Vec<&str> = revoked_fixable.iter().map(|x| x.2.as_str()).collect();
+    assert_eq!(fixable_ids, ["T1574.002", "T1574.002"]);
+    assert!(revoked_info.iter().any(|x| x.2 == "T1562.001"));
+
+    assert_eq!(found("WM101"), invalid);
+    assert_eq!(found("WM102"), tactics);
+    assert_eq!(found("WM111"), placeholders);
+    assert_eq!(found("WM103"), unknown);
+    assert_eq!(found("WM105"), deprecated);
+    assert_eq!(found("WM106"), unknown_to_manager);
+    let revoked: Vec<_> = diags.iter().filter(|d| d.code == "WM104").collect();
+    let fixable: Found = revoked
+        .iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe)
+        })
+        .map(|d| {
+            let f = &p.ws.files[d.file].file;
+            (
+                f.source
+                    .path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                d.span.start,
+                d.span.slice(&f.source.text).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(fixable, revoked_fixable);
+    assert!(revoked
+        .iter()
+        .filter(|d| d
+            .fix
+            .as_ref()
+            .is_none_or(|f| f.applicability != Applicability::Safe))
+        .all(|d| d.severity == Severity::Info));
+    assert_eq!(revoked.len(), revoked_fixable.len() + revoked_info.len());
+    for d in revoked.iter().filter(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    }) {
+        assert_eq!(d.fix.as_ref().unwrap().edits[0].replacement, "T1574.001");
+    }
+    // Tag checks that look for real mistakes the stock ruleset does not have.
+    for code in ["WM107", "WM109", "WM110"] {
+        assert!(found(code).is_empty(), "{code}: {:?}", found(code));
+    }
+    // The one rule hygiene finding: 91821 names itself.
+    let hygiene: Vec<_> = diags.iter().filter(|d| d.code.starts_with("WM2")).collect();
+    assert_eq!(hygiene.len(), 1);
+    assert_eq!(
+        (hygiene[0].code, hygiene[0].rule_id),
+        ("WM205", Some(91821))
+    );
+}
+
+#[test]
+fn stock_ruleset_with_itself_as_ruleset_has_no_parent_problems() {
+    let Some(dir) = common::stock_rules() else {
+        return;
+    };
+    let p = project(&[dir.clone()], &[dir], no_custom_range());
+    let diags = p.lint(&select(&["WM2"]), None);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["WM205"]);
+}
+
+#[test]
+fn community_rulesets() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = shared.join("corpus/community");
+    let p = project(&[dir], &[], Config::default());
+    let diags = p.lint(&Selection::default(), None);
+    // Broken files: located read errors, and every other file still read.
+    assert_eq!(p.ws.failures.len(), 4);
+    assert!(p.ws.failures.iter().all(|f| f.error.offset.is_some()));
+    assert_eq!(p.ws.linted_file_count() + p.ws.failures.len(), 28);
+    // Non-Enterprise ids flagged.
+    let unknown: BTreeSet<String> = diags
+        .iter()
+        .filter(|d| d.code == "WM103")
+        .map(|d| {
+            d.span
+                .slice(&p.ws.files[d.file].file.source.text)
+                .to_string()
+        })
+        .collect();
+    // T0006/T0007 (ICS ids, in a file broken elsewhere) and T1071.006, which no Enterprise
+    // version defines.
+    let db = AttackDb::embedded();
+    assert!(db
+        .all_versions()
+        .all(|v| v.technique("T1071.006").is_none()));
+    assert_eq!(
+        unknown,
+        BTreeSet::from([
+            "T0006".to_string(),
+            "T0007".to_string(),
+            "T1071.006".to_string()
+        ])
+    );
+    // 100101 is reused across bret99's folders: duplicates when deployed together.
+    let dup_ids: BTreeSet<u32> = diags
+        .iter()
+        .filter(|d| d.code == "WM201")
+        .filter_map(|d| d.rule_id)
+        .collect();
+    assert!(dup_ids.contains(&100101), "{dup_ids:?}");
+}
