@@ -49,7 +49,7 @@ fn main() {
         eprintln!("../shared is missing: nothing to measure");
         return;
     }
-    let files = wazuh_mitre::ruleset::discover::expand_paths(&[stock.clone()]).unwrap();
+    let files = wazuh_mitre::ruleset::discover::expand_paths(std::slice::from_ref(&stock)).unwrap();
     let texts: Vec<String> = files
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
@@ -100,10 +100,13 @@ fn main() {
         );
     });
     let lint_stock = median(15, || {
-        std::hint::black_box(lint(&[stock.clone()], &[]));
+        std::hint::black_box(lint(std::slice::from_ref(&stock), &[]));
     });
     let lint_stock_ruleset = median(15, || {
-        std::hint::black_box(lint(&[stock.clone()], &[stock.clone()]));
+        std::hint::black_box(lint(
+            std::slice::from_ref(&stock),
+            std::slice::from_ref(&stock),
+        ));
     });
     let load_only = median(15, || {
         let config = Config {
@@ -137,10 +140,13 @@ fn main() {
     };
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/local_rules.xml");
     let lint_one = median(31, || {
-        std::hint::black_box(lint(&[example.clone()], &[]));
+        std::hint::black_box(lint(std::slice::from_ref(&example), &[]));
     });
     let lint_one_with_stock = median(15, || {
-        std::hint::black_box(lint(&[example.clone()], &[stock.clone()]));
+        std::hint::black_box(lint(
+            std::slice::from_ref(&example),
+            std::slice::from_ref(&stock),
+        ));
     });
 
     println!("stock ruleset: {} files", files.len());
