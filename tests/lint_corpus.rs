@@ -200,7 +200,11 @@ fn stock_ruleset_with_itself_as_ruleset_has_no_parent_problems() {
     let Some(dir) = common::stock_rules() else {
         return;
     };
-    let p = project(std::slice::from_ref(&dir), &[dir], no_custom_range());
+    let p = project(
+        std::slice::from_ref(&dir),
+        std::slice::from_ref(&dir),
+        no_custom_range(),
+    );
     let diags = p.lint(&select(&["WM2"]), None);
     let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["WM205"]);
