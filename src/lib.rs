@@ -11,3 +11,4 @@ pub mod config;
 pub mod lint;
 pub mod report;
 pub mod ruleset;
+pub mod suggest;

@@ -98,23 +98,21 @@ fn stem(w: &str) -> String {
     w.to_string()
 }
 
-struct Doc {
-    id: String,
-    terms: HashMap<String, f64>,
-    len: f64,
-}
-
-/// BM25 over active techniques: the name counts three times, description and log sources once.
+/// BM25 over active techniques: the name counts three times, the description once.
+/// Postings lists make a query touch only the techniques that share a word with it.
 pub struct SearchIndex {
-    docs: Vec<Doc>,
-    idf: HashMap<String, f64>,
+    ids: Vec<String>,
+    doc_len: Vec<f64>,
+    /// word -> (idf, [(doc, term frequency)])
+    postings: HashMap<String, (f64, Vec<(u32, f64)>)>,
     avg_len: f64,
 }
 
 impl SearchIndex {
     pub fn build(version: &AttackVersion, text: &AttackText) -> Self {
-        let mut docs = Vec::new();
-        let mut df: HashMap<String, usize> = HashMap::new();
+        let mut ids = Vec::new();
+        let mut doc_len = Vec::new();
+        let mut postings: HashMap<String, (f64, Vec<(u32, f64)>)> = HashMap::new();
         for t in version
             .techniques()
             .iter()
@@ -129,23 +127,25 @@ impl SearchIndex {
                     *terms.entry(w).or_default() += 1.0;
                 }
             }
-            let len = terms.values().sum();
-            for w in terms.keys() {
-                *df.entry(w.clone()).or_default() += 1;
+            let doc = ids.len() as u32;
+            doc_len.push(terms.values().sum());
+            for (w, tf) in terms {
+                postings.entry(w).or_default().1.push((doc, tf));
             }
-            docs.push(Doc {
-                id: t.id.clone(),
-                terms,
-                len,
-            });
+            ids.push(t.id.clone());
         }
-        let n = docs.len() as f64;
-        let idf = df
-            .into_iter()
-            .map(|(w, d)| (w, ((n - d as f64 + 0.5) / (d as f64 + 0.5) + 1.0).ln()))
-            .collect();
-        let avg_len = docs.iter().map(|d| d.len).sum::<f64>() / n.max(1.0);
-        SearchIndex { docs, idf, avg_len }
+        let n = ids.len() as f64;
+        for (idf, list) in postings.values_mut() {
+            let d = list.len() as f64;
+            *idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
+        }
+        let avg_len = doc_len.iter().sum::<f64>() / n.max(1.0);
+        SearchIndex {
+            ids,
+            doc_len,
+            postings,
+            avg_len,
+        }
     }
 
     /// Techniques ranked by BM25 score for `query`, best first (ties by id).
@@ -156,23 +156,22 @@ impl SearchIndex {
 
     pub fn search_tokens(&self, q: &[String], limit: usize) -> Vec<(String, f64)> {
         let (k1, b) = (1.2, 0.75);
-        let mut scored: Vec<(String, f64)> = self
-            .docs
-            .iter()
-            .filter_map(|d| {
-                let s: f64 = q
-                    .iter()
-                    .filter_map(|w| {
-                        let tf = *d.terms.get(w)?;
-                        let idf = self.idf.get(w).copied().unwrap_or(0.0);
-                        Some(
-                            idf * tf * (k1 + 1.0)
-                                / (tf + k1 * (1.0 - b + b * d.len / self.avg_len)),
-                        )
-                    })
-                    .sum();
-                (s > 0.0).then(|| (d.id.clone(), s))
-            })
+        let mut scores = vec![0.0f64; self.ids.len()];
+        for w in q {
+            let Some((idf, list)) = self.postings.get(w) else {
+                continue;
+            };
+            for &(doc, tf) in list {
+                let len = self.doc_len[doc as usize];
+                scores[doc as usize] +=
+                    idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len / self.avg_len));
+            }
+        }
+        let mut scored: Vec<(String, f64)> = scores
+            .into_iter()
+            .enumerate()
+            .filter(|(_, s)| *s > 0.0)
+            .map(|(d, s)| (self.ids[d].clone(), s))
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored.truncate(limit);

@@ -3,6 +3,7 @@
 mod attack;
 mod lint;
 mod rules;
+mod suggest;
 
 use crate::config::Config;
 use crate::lint::{LoadOptions, UsageError};
@@ -28,6 +29,10 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Look up ATT&CK techniques in the embedded database.
     Attack(attack::AttackArgs),
+    /// Rank the ATT&CK techniques each rule most likely detects, with the evidence.
+    Suggest(suggest::SuggestArgs),
+    /// Measure the suggester: hide each tagged rule's tags and see if it finds them again.
+    Eval(suggest::EvalArgs),
     /// List every check with its code, name, default severity and fix.
     Rules(rules::RulesArgs),
 }
@@ -106,5 +111,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Attack(args) => attack::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Suggest(args) => suggest::run_suggest(args),
+        Command::Eval(args) => suggest::run_eval(args),
     }
 }

@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod suggestions;
 
 use crate::checks::registry::UNREADABLE_FILE;
 use crate::checks::{Diagnostic, Fix, Severity};

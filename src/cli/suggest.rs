@@ -1,0 +1,104 @@
+//! `wazuh-mitre suggest` and `wazuh-mitre eval`
+
+use super::{usage_error, LoadArgs};
+use crate::lint::Project;
+use crate::report::suggestions::{self as render, RuleSuggestions};
+use crate::suggest::eval::evaluate;
+use crate::suggest::{technique_tags, Suggester};
+use clap::Args;
+use std::collections::HashSet;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SuggestFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// How many techniques to show per rule.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Hide suggestions scoring below this (0-1).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_score: f64,
+    /// Also review rules that already carry tags, and say where the evidence disagrees.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: SuggestFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: SuggestFormat,
+}
+
+fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
+    let config = args.config().map_err(usage_error)?;
+    Project::load(&args.load_options(), config).map_err(usage_error)
+}
+
+pub fn run_suggest(args: SuggestArgs) -> ExitCode {
+    let project = match load(&args.load) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let suggester = Suggester::new(&project);
+    let wanted: Vec<_> = project
+        .ws
+        .linted_rule_refs()
+        .filter(|&r| !project.ws.files[r.file].file.salvaged)
+        .filter(|&r| args.all || project.ws.rule(r).mitre.is_empty())
+        .collect();
+    let all = suggester.suggest_many(&wanted, &|_| HashSet::new());
+    let mut rows = Vec::new();
+    for (r, mut suggestions) in wanted.into_iter().zip(all) {
+        let lf = &project.ws.files[r.file];
+        let tags = technique_tags(&project, r);
+        suggestions.retain(|s| s.score >= args.min_score);
+        suggestions.truncate(args.top);
+        let rule = project.ws.rule(r);
+        let src = &lf.file.source;
+        rows.push(RuleSuggestions {
+            file: crate::report::display_path(&src.path),
+            line: src.lines.line_col(&src.text, rule.span.start).line,
+            rule_id: rule.id,
+            description: rule.description_text().to_string(),
+            tags,
+            suggestions,
+        });
+    }
+    match args.format {
+        SuggestFormat::Json => print!("{}", render::json(&rows, &project.attack_version)),
+        SuggestFormat::Human => print!("{}", render::human(&rows, &project.attack_version)),
+    }
+    if project.ws.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for f in &project.ws.failures {
+            eprintln!("error: {}: {}", f.path.display(), f.error.message);
+        }
+        ExitCode::from(2)
+    }
+}
+
+pub fn run_eval(args: EvalArgs) -> ExitCode {
+    let project = match load(&args.load) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let suggester = Suggester::new(&project);
+    let rows = evaluate(&project, &suggester);
+    match args.format {
+        SuggestFormat::Json => print!("{}", render::eval_json(&rows)),
+        SuggestFormat::Human => print!("{}", render::eval_table(&rows)),
+    }
+    ExitCode::SUCCESS
+}

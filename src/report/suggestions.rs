@@ -1,0 +1,146 @@
+//! Rendering of `suggest` and `eval` results.
+
+use crate::suggest::eval::EvalRow;
+use crate::suggest::Suggestion;
+use serde::Serialize;
+use serde_json::json;
+
+/// One rule's suggestions, as `suggest` prints them.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSuggestions {
+    pub file: String,
+    pub line: usize,
+    pub rule_id: Option<u32>,
+    pub description: String,
+    /// Ids the rule already carries.
+    pub tags: Vec<String>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+fn family(id: &str) -> &str {
+    id.split('.').next().unwrap_or(id)
+}
+
+/// Tags that no suggestion supports, and strong suggestions the rule lacks.
+fn disagreements(r: &RuleSuggestions) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &r.tags {
+        if !r
+            .suggestions
+            .iter()
+            .any(|s| family(&s.technique) == family(t))
+        {
+            out.push(format!("tag {t} has no support in the evidence"));
+        }
+    }
+    for s in r
+        .suggestions
+        .iter()
+        .filter(|s| s.confidence == crate::suggest::Confidence::High)
+    {
+        if !r.tags.iter().any(|t| family(t) == family(&s.technique)) {
+            out.push(format!(
+                "{} ({}) is strongly suggested but not tagged",
+                s.technique, s.name
+            ));
+        }
+    }
+    out
+}
+
+pub fn human(rows: &[RuleSuggestions], attack_version: &str) -> String {
+    let mut out = String::new();
+    for r in rows {
+        out.push_str(&format!(
+            "rule {}  {}:{}  {}\n",
+            r.rule_id.map_or("?".to_string(), |i| i.to_string()),
+            r.file,
+            r.line,
+            r.description
+        ));
+        if !r.tags.is_empty() {
+            out.push_str(&format!("  tagged: {}\n", r.tags.join(", ")));
+            for d in disagreements(r) {
+                out.push_str(&format!("  ! {d}\n"));
+            }
+        }
+        if r.suggestions.is_empty() {
+            out.push_str("  no technique has enough evidence\n");
+        }
+        for s in &r.suggestions {
+            out.push_str(&format!(
+                "  {:<10} {:.2} {:<6} {} ({})\n",
+                s.technique,
+                s.score,
+                s.confidence.as_str(),
+                s.name,
+                s.tactics.join(", ")
+            ));
+            for reason in &s.reasons {
+                out.push_str(&format!(
+                    "      {:<11} {}\n",
+                    reason.kind.as_str(),
+                    reason.detail
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} rules; ATT&CK {attack_version}. Suggestions are evidence for a reviewer, not verdicts.\n",
+        rows.len()
+    ));
+    out
+}
+
+pub fn json(rows: &[RuleSuggestions], attack_version: &str) -> String {
+    let doc = json!({"version": 1, "attack_version": attack_version, "rules": rows});
+    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+    s.push('\n');
+    s
+}
+
+fn pct(n: usize, d: usize) -> String {
+    format!("{:.1}%", 100.0 * EvalRow::rate(n, d))
+}
+
+pub fn eval_table(rows: &[EvalRow]) -> String {
+    let mut out = format!(
+        "{:<60} {:>6} {:>7} {:>7} {:>7} {:>10} {:>10}\n",
+        "folder", "rules", "hit@1", "hit@3", "hit@5", "high prec", "high share"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{:<60} {:>6} {:>7} {:>7} {:>7} {:>10} {:>10}\n",
+            r.folder,
+            r.rules,
+            pct(r.hit_at_1, r.rules),
+            pct(r.hit_at_3, r.rules),
+            pct(r.hit_at_5, r.rules),
+            pct(r.high_correct, r.high_suggestions),
+            pct(r.rules_with_high, r.rules)
+        ));
+    }
+    out
+}
+
+pub fn eval_json(rows: &[EvalRow]) -> String {
+    let v: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "folder": r.folder, "rules": r.rules,
+                "hit_at_1": EvalRow::rate(r.hit_at_1, r.rules),
+                "hit_at_3": EvalRow::rate(r.hit_at_3, r.rules),
+                "hit_at_5": EvalRow::rate(r.hit_at_5, r.rules),
+                "high_precision": EvalRow::rate(r.high_correct, r.high_suggestions),
+                "high_share": EvalRow::rate(r.rules_with_high, r.rules),
+                "counts": r,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&json!({"version": 1, "folders": v}))
+        .expect("JSON values serialise");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,152 @@
+//! Measuring the suggester honestly: leave-one-out over every tagged rule.
+//!
+//! For each rule that carries tags, its tags (and those of identical copies of it) are hidden
+//! from every evidence source, the suggester ranks techniques, and the hidden tags are the
+//! answer. Techniques are compared at technique level (T1059.001 ~ T1059).
+
+use super::{technique_tags, Confidence, Suggester};
+use crate::attack::ids::parent_technique;
+use crate::lint::Project;
+use crate::ruleset::load::{Origin, RuleRef};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Figures for one folder (or the total).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EvalRow {
+    pub folder: String,
+    pub rules: usize,
+    pub hit_at_1: usize,
+    pub hit_at_3: usize,
+    pub hit_at_5: usize,
+    /// High-confidence suggestions made, and how many were right.
+    pub high_suggestions: usize,
+    pub high_correct: usize,
+    /// Rules that got at least one high-confidence suggestion.
+    pub rules_with_high: usize,
+}
+
+impl EvalRow {
+    pub fn rate(n: usize, d: usize) -> f64 {
+        if d == 0 {
+            0.0
+        } else {
+            n as f64 / d as f64
+        }
+    }
+    fn add(&mut self, o: &EvalRow) {
+        self.rules += o.rules;
+        self.hit_at_1 += o.hit_at_1;
+        self.hit_at_3 += o.hit_at_3;
+        self.hit_at_5 += o.hit_at_5;
+        self.high_suggestions += o.high_suggestions;
+        self.high_correct += o.high_correct;
+        self.rules_with_high += o.rules_with_high;
+    }
+}
+
+/// Rules with the same description, fields and parents are copies: hide them together.
+fn copy_key(project: &Project, r: RuleRef) -> String {
+    let rule = project.ws.rule(r);
+    let mut key = rule.description_text().trim().to_string();
+    for f in &rule.fields {
+        key.push_str(&format!(
+            "|{}:{}={}",
+            f.element,
+            f.name.as_deref().unwrap_or(""),
+            f.value
+        ));
+    }
+    for p in &rule.parents {
+        key.push_str(&format!("|{}={}", p.kind.element(), p.value));
+    }
+    key
+}
+
+/// A technique-level key for comparing suggestions with gold tags.
+fn family(project: &Project, id: &str) -> Vec<String> {
+    let mut out = vec![parent_technique(id).to_string()];
+    if let Some(cur) = project
+        .attack()
+        .resolve(id)
+        .and_then(|r| r.current().map(|t| t.id.clone()))
+    {
+        let p = parent_technique(&cur).to_string();
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+pub fn evaluate(project: &Project, suggester: &Suggester) -> Vec<EvalRow> {
+    let mut copies: HashMap<String, Vec<RuleRef>> = HashMap::new();
+    for r in project.ws.rule_refs() {
+        copies.entry(copy_key(project, r)).or_default().push(r);
+    }
+    let evaluated: Vec<RuleRef> = project
+        .ws
+        .linted_rule_refs()
+        .filter(|&r| {
+            let file = &project.ws.files[r.file];
+            file.origin == Origin::Linted
+                && !file.file.salvaged
+                && !technique_tags(project, r).is_empty()
+        })
+        .collect();
+    let hidden_for = |r: RuleRef| -> HashSet<RuleRef> {
+        copies
+            .get(&copy_key(project, r))
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect()
+    };
+    let all = suggester.suggest_many(&evaluated, &hidden_for);
+    let mut rows: BTreeMap<String, EvalRow> = BTreeMap::new();
+    for (r, suggestions) in evaluated.into_iter().zip(all) {
+        let file = &project.ws.files[r.file];
+        let gold = technique_tags(project, r);
+        let gold_families: HashSet<String> = gold.iter().flat_map(|g| family(project, g)).collect();
+        let right = |id: &str| {
+            family(project, id)
+                .iter()
+                .any(|f| gold_families.contains(f))
+        };
+        let hit_within = |k: usize| suggestions.iter().take(k).any(|s| right(&s.technique));
+        let folder = file
+            .file
+            .source
+            .path
+            .parent()
+            .map(crate::report::display_path)
+            .unwrap_or_default();
+        let row = rows.entry(folder.clone()).or_insert_with(|| EvalRow {
+            folder,
+            ..EvalRow::default()
+        });
+        row.rules += 1;
+        row.hit_at_1 += hit_within(1) as usize;
+        row.hit_at_3 += hit_within(3) as usize;
+        row.hit_at_5 += hit_within(5) as usize;
+        let high: Vec<_> = suggestions
+            .iter()
+            .filter(|s| s.confidence == Confidence::High)
+            .collect();
+        row.high_suggestions += high.len();
+        row.high_correct += high.iter().filter(|s| right(&s.technique)).count();
+        row.rules_with_high += (!high.is_empty()) as usize;
+    }
+    let mut out: Vec<EvalRow> = rows.into_values().collect();
+    if out.len() > 1 {
+        let mut total = EvalRow {
+            folder: "(all)".into(),
+            ..EvalRow::default()
+        };
+        for r in &out {
+            total.add(r);
+        }
+        out.push(total);
+    }
+    out
+}

@@ -1,0 +1,260 @@
+//! Evidence source: the curated hint tables in `rules-db/hints/*.yaml`.
+
+use super::evidence::{Evidence, EvidenceKind};
+use super::facts::{At, RuleFacts};
+use crate::attack::AttackVersion;
+use regex::bytes::{Regex as BytesRegex, RegexBuilder};
+use regex::Regex;
+use serde::Deserialize;
+
+/// The embedded hint files: (name, YAML).
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "windows-events.yaml",
+        include_str!("../../rules-db/hints/windows-events.yaml"),
+    ),
+    (
+        "sysmon.yaml",
+        include_str!("../../rules-db/hints/sysmon.yaml"),
+    ),
+    (
+        "linux.yaml",
+        include_str!("../../rules-db/hints/linux.yaml"),
+    ),
+    (
+        "wazuh-groups.yaml",
+        include_str!("../../rules-db/hints/wazuh-groups.yaml"),
+    ),
+    (
+        "tools.yaml",
+        include_str!("../../rules-db/hints/tools.yaml"),
+    ),
+    ("web.yaml", include_str!("../../rules-db/hints/web.yaml")),
+    (
+        "cloud.yaml",
+        include_str!("../../rules-db/hints/cloud.yaml"),
+    ),
+    (
+        "phrases.yaml",
+        include_str!("../../rules-db/hints/phrases.yaml"),
+    ),
+];
+
+/// How much a fact seen on an ancestor counts, per level of distance.
+const DEPTH_DECAY: f64 = 0.75;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[allow(dead_code)]
+    source: String,
+    hints: Vec<RawHint>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHint {
+    when: RawWhen,
+    techniques: Vec<String>,
+    weight: f64,
+    why: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWhen {
+    event_id: Option<Vec<u32>>,
+    sysmon_event: Option<Vec<u32>>,
+    group: Option<Vec<String>>,
+    decoder: Option<Vec<String>>,
+    field: Option<String>,
+    value: Option<String>,
+    text: Option<String>,
+}
+
+/// One compiled hint.
+#[derive(Debug)]
+pub struct Hint {
+    pub file: &'static str,
+    pub techniques: Vec<String>,
+    pub weight: f64,
+    pub why: String,
+    event_id: Vec<u32>,
+    sysmon_event: Vec<u32>,
+    group: Vec<String>,
+    decoder: Vec<String>,
+    field: Option<Regex>,
+    value: Option<Regex>,
+    text: Option<BytesRegex>,
+}
+
+/// Every hint, compiled.
+#[derive(Debug)]
+pub struct HintSet {
+    pub hints: Vec<Hint>,
+}
+
+fn nearest<T: PartialEq>(facts: &[At<T>], wanted: &[T]) -> Option<u8> {
+    facts
+        .iter()
+        .filter(|f| wanted.contains(&f.value))
+        .map(|f| f.depth)
+        .min()
+}
+
+impl Hint {
+    /// The depth at which every condition holds (the farthest one counts), if they all do.
+    fn matches(&self, facts: &RuleFacts) -> Option<u8> {
+        let mut depth = 0u8;
+        let mut any = false;
+        let mut need = |d: Option<u8>| -> Option<()> {
+            any = true;
+            depth = depth.max(d?);
+            Some(())
+        };
+        if !self.event_id.is_empty() {
+            need(nearest(&facts.event_ids, &self.event_id))?;
+        }
+        if !self.sysmon_event.is_empty() {
+            need(nearest(&facts.sysmon_events, &self.sysmon_event))?;
+        }
+        if !self.group.is_empty() {
+            need(nearest(&facts.groups, &self.group))?;
+        }
+        if !self.decoder.is_empty() {
+            need(nearest(&facts.decoders, &self.decoder))?;
+        }
+        match (&self.field, &self.value) {
+            (Some(f), v) => {
+                let hit = facts
+                    .fields
+                    .iter()
+                    .any(|(n, val)| f.is_match(n) && v.as_ref().is_none_or(|v| v.is_match(val)));
+                need(hit.then_some(0))?;
+            }
+            (None, Some(v)) => {
+                need(
+                    facts
+                        .fields
+                        .iter()
+                        .any(|(_, val)| v.is_match(val))
+                        .then_some(0),
+                )?;
+            }
+            (None, None) => {}
+        }
+        if let Some(t) = &self.text {
+            need(t.is_match(facts.text.as_bytes()).then_some(0))?;
+        }
+        any.then_some(depth)
+    }
+}
+
+impl HintSet {
+    /// Parses and compiles hint files; errors name the file and the hint.
+    pub fn parse(files: &[(&'static str, &str)]) -> Result<HintSet, String> {
+        let mut hints = Vec::new();
+        for (name, yaml) in files {
+            let raw: RawFile = serde_yaml::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
+            for (i, h) in raw.hints.into_iter().enumerate() {
+                let re = |p: &Option<String>| -> Result<Option<Regex>, String> {
+                    p.as_deref()
+                        .map(Regex::new)
+                        .transpose()
+                        .map_err(|e| format!("{name}: hint {} ({}): {e}", i + 1, h.why))
+                };
+                if !(h.weight > 0.0 && h.weight <= 1.0) {
+                    return Err(format!(
+                        "{name}: hint {} ({}): weight must be in (0, 1]",
+                        i + 1,
+                        h.why
+                    ));
+                }
+                if h.techniques.is_empty() {
+                    return Err(format!("{name}: hint {} ({}): no techniques", i + 1, h.why));
+                }
+                let w = &h.when;
+                if w.event_id.is_none()
+                    && w.sysmon_event.is_none()
+                    && w.group.is_none()
+                    && w.decoder.is_none()
+                    && w.field.is_none()
+                    && w.value.is_none()
+                    && w.text.is_none()
+                {
+                    return Err(format!(
+                        "{name}: hint {} ({}): `when` has no condition",
+                        i + 1,
+                        h.why
+                    ));
+                }
+                // ASCII classes and case folding: the patterns are ASCII, and this is faster.
+                let text = w
+                    .text
+                    .as_deref()
+                    .map(|t| RegexBuilder::new(t).unicode(false).build())
+                    .transpose()
+                    .map_err(|e| format!("{name}: hint {} ({}): {e}", i + 1, h.why))?;
+                hints.push(Hint {
+                    file: name,
+                    field: re(&w.field)?,
+                    value: re(&w.value)?,
+                    text,
+                    event_id: w.event_id.clone().unwrap_or_default(),
+                    sysmon_event: w.sysmon_event.clone().unwrap_or_default(),
+                    group: w.group.clone().unwrap_or_default(),
+                    decoder: w
+                        .decoder
+                        .clone()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|d| d.to_ascii_lowercase())
+                        .collect(),
+                    techniques: h.techniques,
+                    weight: h.weight,
+                    why: h.why,
+                });
+            }
+        }
+        Ok(HintSet { hints })
+    }
+
+    pub fn embedded() -> HintSet {
+        HintSet::parse(EMBEDDED).expect("embedded hints are valid (tests/suggest.rs checks them)")
+    }
+
+    /// Ids that are not active techniques of `version`: the schema check.
+    pub fn inactive_ids(&self, version: &AttackVersion) -> Vec<String> {
+        let mut bad: Vec<String> = self
+            .hints
+            .iter()
+            .flat_map(|h| h.techniques.iter().map(move |t| (h.file, t)))
+            .filter(|(_, t)| !version.is_active(t))
+            .map(|(f, t)| format!("{f}: {t}"))
+            .collect();
+        bad.sort();
+        bad.dedup();
+        bad
+    }
+
+    pub fn collect(&self, facts: &RuleFacts, out: &mut Vec<Evidence>) {
+        for h in &self.hints {
+            if let Some(depth) = h.matches(facts) {
+                let strength = h.weight * DEPTH_DECAY.powi(depth as i32);
+                let detail = if depth == 0 {
+                    h.why.clone()
+                } else {
+                    format!("{} (on a parent rule)", h.why)
+                };
+                for t in &h.techniques {
+                    out.push(Evidence::new(
+                        t.clone(),
+                        strength,
+                        EvidenceKind::Hint,
+                        detail.clone(),
+                    ));
+                }
+            }
+        }
+    }
+}

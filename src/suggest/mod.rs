@@ -1,0 +1,174 @@
+//! Suggestion: rank the ATT&CK techniques a rule most likely detects, with reasons.
+//!
+//! One file per evidence source ([`explicit`], [`parents`], [`hints`], [`attack_text`],
+//! [`similar`]); each says why. [`scorer`] is the only place that weighs them.
+
+pub mod attack_text;
+pub mod eval;
+pub mod evidence;
+pub mod explicit;
+pub mod facts;
+pub mod hints;
+pub mod parents;
+pub mod scorer;
+pub mod similar;
+
+pub use evidence::{Evidence, EvidenceKind};
+pub use scorer::{Confidence, Reason, Suggestion};
+
+use crate::attack::ids::{classify, IdShape};
+use crate::checks::TechniqueChooser;
+use crate::lint::Project;
+use crate::ruleset::load::RuleRef;
+use crate::ruleset::platform::rule_platform;
+use facts::RuleFacts;
+use std::collections::{HashMap, HashSet};
+
+/// Everything the sources need, built once per run.
+pub struct Suggester<'p> {
+    project: &'p Project,
+    hints: hints::HintSet,
+    explicit: explicit::ExplicitMentions,
+    text: attack_text::AttackTextSource,
+    similar: similar::SimilarIndex,
+    facts: HashMap<RuleRef, RuleFacts>,
+    features: HashMap<RuleRef, similar::Features>,
+}
+
+/// Technique ids written in a rule's `<mitre>` blocks (well-formed ones only).
+pub fn technique_tags(project: &Project, r: RuleRef) -> Vec<String> {
+    project
+        .ws
+        .rule(r)
+        .tagged_ids()
+        .into_iter()
+        .filter_map(|v| match classify(&v) {
+            IdShape::Technique => Some(v),
+            IdShape::Normalisable(id) => Some(id),
+            _ => None,
+        })
+        .collect()
+}
+
+impl<'p> Suggester<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        let attack = project.attack();
+        let mut similar = similar::SimilarIndex::default();
+        let mut facts = HashMap::new();
+        let mut features = HashMap::new();
+        for r in project.ws.rule_refs() {
+            if project.ws.files[r.file].file.salvaged {
+                continue;
+            }
+            let f = facts::rule_facts(&project.ws, &project.replay, r);
+            let rule = project.ws.rule(r);
+            let tags = technique_tags(project, r);
+            let feats = similar.features(rule, &f, true);
+            if !tags.is_empty() {
+                similar.add(r, rule.id, tags, feats.clone());
+            }
+            features.insert(r, feats);
+            facts.insert(r, f);
+        }
+        Suggester {
+            project,
+            hints: hints::HintSet::embedded(),
+            explicit: explicit::ExplicitMentions::new(attack),
+            text: attack_text::AttackTextSource::new(attack, project.db.text()),
+            similar,
+            facts,
+            features,
+        }
+    }
+
+    /// All evidence for a rule; `hidden` rules' tags are invisible (leave-one-out).
+    pub fn evidence(&self, r: RuleRef, hidden: &HashSet<RuleRef>) -> Vec<Evidence> {
+        let Some(facts) = self.facts.get(&r) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        self.explicit
+            .collect(facts, self.project.attack(), &mut out);
+        let tags_of = |x: RuleRef| technique_tags(self.project, x);
+        parents::collect(
+            &self.project.ws,
+            &self.project.replay,
+            r,
+            hidden,
+            &tags_of,
+            &mut out,
+        );
+        self.hints.collect(facts, &mut out);
+        self.text.collect(facts, &mut out);
+        if let Some(f) = self.features.get(&r) {
+            self.similar.collect(r, f, hidden, &mut out);
+        }
+        out
+    }
+
+    /// Ranked suggestions for a rule, best first.
+    pub fn suggest(&self, r: RuleRef, hidden: &HashSet<RuleRef>) -> Vec<Suggestion> {
+        let scorer = scorer::Scorer {
+            attack: self.project.attack(),
+            manager: self.project.manager(),
+        };
+        let platform = rule_platform(&self.project.ws, &self.project.replay, r);
+        scorer.rank(self.evidence(r, hidden), platform)
+    }
+}
+
+impl Suggester<'_> {
+    /// Suggestions for many rules on every core; `hidden_for` gives each rule's hidden set.
+    /// The result keeps the order of `rules`.
+    pub fn suggest_many(
+        &self,
+        rules: &[RuleRef],
+        hidden_for: &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync),
+    ) -> Vec<Vec<Suggestion>> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        if workers == 1 || rules.len() < 64 {
+            return rules
+                .iter()
+                .map(|&r| self.suggest(r, &hidden_for(r)))
+                .collect();
+        }
+        let chunk = rules.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = rules
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|&r| self.suggest(r, &hidden_for(r)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("suggesting never panics"))
+                .collect()
+        })
+    }
+}
+
+impl TechniqueChooser for Suggester<'_> {
+    fn best_in_tactic(&self, rule: RuleRef, tactic_id: &str) -> Option<String> {
+        let attack = self.project.attack();
+        let tactic = attack
+            .tactic(tactic_id)
+            .or_else(|| self.project.manager().tactic(tactic_id))?;
+        let hidden = HashSet::new();
+        self.suggest(rule, &hidden)
+            .into_iter()
+            .find(|s| {
+                attack
+                    .technique(&s.technique)
+                    .or_else(|| self.project.manager().technique(&s.technique))
+                    .is_some_and(|t| t.tactics.contains(&tactic.shortname))
+            })
+            .map(|s| s.technique)
+    }
+}

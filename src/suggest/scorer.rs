@@ -1,0 +1,241 @@
+//! The only place evidence is weighed: combine it per technique, keep platforms consistent,
+//! merge sub-techniques into their family, and rank.
+
+use super::evidence::{Evidence, EvidenceKind};
+use crate::attack::ids::parent_technique;
+use crate::attack::AttackVersion;
+use crate::ruleset::platform::Platform;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn of(score: f64) -> Confidence {
+        if score >= HIGH {
+            Confidence::High
+        } else if score >= MEDIUM {
+            Confidence::Medium
+        } else {
+            Confidence::Low
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "high" => Some(Confidence::High),
+            "medium" => Some(Confidence::Medium),
+            "low" => Some(Confidence::Low),
+            _ => None,
+        }
+    }
+}
+
+/// Score thresholds of the confidence levels (calibrated with `wazuh-mitre eval`).
+pub const HIGH: f64 = 0.75;
+pub const MEDIUM: f64 = 0.5;
+/// How far the first suggestion must lead the second to be called high confidence.
+pub const HIGH_MARGIN: f64 = 0.2;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub kind: EvidenceKind,
+    pub detail: String,
+}
+
+/// One ranked technique for a rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub technique: String,
+    pub name: String,
+    pub tactics: Vec<String>,
+    pub score: f64,
+    pub confidence: Confidence,
+    pub reasons: Vec<Reason>,
+}
+
+/// How several pieces of evidence of one kind add up: independent sources (hints,
+/// neighbours) reinforce each other; one parent or one mention is as strong as its best.
+fn combine_within(kind: EvidenceKind, strengths: &[f64]) -> f64 {
+    match kind {
+        EvidenceKind::Hint => (1.0 - strengths.iter().map(|s| 1.0 - s).product::<f64>()).min(0.95),
+        // Neighbours are not independent of each other: the best counts fully, the rest half.
+        EvidenceKind::Similar => {
+            let best = strengths.iter().cloned().fold(0.0, f64::max);
+            let rest: f64 =
+                strengths.iter().map(|s| 1.0 - 0.5 * s).product::<f64>() / (1.0 - 0.5 * best);
+            (1.0 - (1.0 - best) * rest).min(0.9)
+        }
+        _ => strengths.iter().cloned().fold(0.0, f64::max),
+    }
+}
+
+/// Where the selected version has no active id for `id`, what stands for it.
+fn current_id(id: &str, attack: &AttackVersion) -> Option<String> {
+    if attack.is_active(id) {
+        return Some(id.to_string());
+    }
+    attack.resolve(id)?.current().map(|t| t.id.clone())
+}
+
+/// The id the manager knows for a technique of the selected version: itself, or the id it
+/// replaced (T1685 -> T1562.001 for a 13.1 manager).
+pub fn manager_id(id: &str, attack: &AttackVersion, manager: &AttackVersion) -> Option<String> {
+    if manager.is_active(id) {
+        return Some(id.to_string());
+    }
+    let name = attack.technique(id).map(|t| t.name.as_str()).unwrap_or("");
+    let mut olds: Vec<&str> = attack
+        .techniques()
+        .iter()
+        .filter(|t| t.revoked_by.as_deref() == Some(id) && manager.is_active(&t.id))
+        .map(|t| t.id.as_str())
+        .collect();
+    // Prefer the old id of the same name (T1685.005 Clear Windows Event Logs <- T1070.001).
+    olds.sort_by_key(|o| {
+        (
+            manager.technique(o).map(|t| t.name.as_str()) != Some(name),
+            *o,
+        )
+    });
+    olds.first().map(|s| s.to_string())
+}
+
+/// Evidence gathered for one technique, by kind: strengths, and (strength, detail) reasons.
+type ByKind = BTreeMap<EvidenceKind, (Vec<f64>, Vec<(f64, String)>)>;
+
+/// One technique's combined score and every reason behind it.
+struct Scored {
+    id: String,
+    score: f64,
+    reasons: Vec<(f64, EvidenceKind, String)>,
+}
+
+pub struct Scorer<'a> {
+    pub attack: &'a AttackVersion,
+    pub manager: &'a AttackVersion,
+}
+
+impl Scorer<'_> {
+    pub fn rank(&self, evidence: Vec<Evidence>, platform: Option<Platform>) -> Vec<Suggestion> {
+        // technique -> kind -> (strengths, reasons)
+        let mut per: BTreeMap<String, ByKind> = BTreeMap::new();
+        for e in evidence {
+            let Some(id) = current_id(&e.technique, self.attack) else {
+                continue;
+            };
+            let slot = per.entry(id).or_default().entry(e.kind).or_default();
+            slot.0.push(e.strength);
+            slot.1.push((e.strength, e.detail));
+        }
+        let mut scored: Vec<Scored> = Vec::new();
+        for (id, kinds) in per {
+            if let (Some(p), Some(t)) = (platform, self.attack.technique(&id)) {
+                let pre_only = t.platforms.iter().all(|x| x == "PRE");
+                if !t.platforms.is_empty()
+                    && !pre_only
+                    && !t.platforms.iter().any(|x| x == p.attack_name())
+                {
+                    continue;
+                }
+            }
+            let score = 1.0
+                - kinds
+                    .iter()
+                    .map(|(k, (s, _))| 1.0 - combine_within(*k, s))
+                    .product::<f64>();
+            let reasons = kinds
+                .into_iter()
+                .flat_map(|(k, (_, r))| r.into_iter().map(move |(s, d)| (s, k, d)))
+                .collect();
+            scored.push(Scored { id, score, reasons });
+        }
+        // Families: one suggestion per technique, at the most specific id the evidence supports.
+        let mut families: BTreeMap<String, Vec<Scored>> = BTreeMap::new();
+        for s in scored {
+            families
+                .entry(parent_technique(&s.id).to_string())
+                .or_default()
+                .push(s);
+        }
+        let mut out = Vec::new();
+        for (_, mut members) in families {
+            members.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+            let best = members[0].score;
+            let chosen = members
+                .iter()
+                .filter(|m| m.id.contains('.') && m.score >= 0.5 * best)
+                .map(|m| m.id.clone())
+                .next()
+                .unwrap_or_else(|| members[0].id.clone());
+            let rest: f64 = members[1..].iter().map(|m| 1.0 - 0.5 * m.score).product();
+            let score = 1.0 - (1.0 - best) * rest;
+            let mut reasons: Vec<(f64, EvidenceKind, String)> =
+                members.into_iter().flat_map(|m| m.reasons).collect();
+            reasons.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+            let mut seen = Vec::new();
+            let reasons: Vec<Reason> = reasons
+                .into_iter()
+                .filter(|r| {
+                    let fresh = !seen.contains(&r.2);
+                    seen.push(r.2.clone());
+                    fresh
+                })
+                .take(4)
+                .map(|(_, kind, detail)| Reason { kind, detail })
+                .collect();
+            let Some(id) = manager_id(&chosen, self.attack, self.manager).or(Some(chosen.clone()))
+            else {
+                continue;
+            };
+            let t = self
+                .attack
+                .technique(&chosen)
+                .or_else(|| self.manager.technique(&id));
+            let name = t.map(|t| t.name.clone()).unwrap_or_default();
+            let tactics = t
+                .map(|t| {
+                    self.attack
+                        .tactics_of(t)
+                        .iter()
+                        .map(|x| x.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let score = (score * 1000.0).round() / 1000.0;
+            out.push(Suggestion {
+                technique: id,
+                name,
+                tactics,
+                score,
+                confidence: Confidence::of(score),
+                reasons,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.technique.cmp(&b.technique))
+        });
+        // High confidence is kept for a clear winner: the first, well ahead of the second.
+        let second = out.get(1).map_or(0.0, |s| s.score);
+        for (i, s) in out.iter_mut().enumerate() {
+            if s.confidence == Confidence::High && (i > 0 || s.score - second < HIGH_MARGIN) {
+                s.confidence = Confidence::Medium;
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,207 @@
+//! Evidence source: the user's own tagged rules. A rule that resembles tagged rules (same
+//! parents, same fields, similar words) inherits their tags.
+
+use super::evidence::{Evidence, EvidenceKind};
+use super::facts::RuleFacts;
+use crate::ruleset::load::RuleRef;
+use crate::ruleset::Rule;
+use std::collections::{HashMap, HashSet};
+
+/// A rule's features for comparison.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    parents: Vec<String>,
+    fields: Vec<String>,
+    tokens: Vec<u32>,
+    groups: Vec<String>,
+    /// Windows/Sysmon event ids of the rule and its parent: two rules on different events
+    /// are different detections, however alike their words.
+    events: Vec<u32>,
+}
+
+struct Entry {
+    rule: RuleRef,
+    id: Option<u32>,
+    tags: Vec<String>,
+    features: Features,
+}
+
+/// Compliance groups (`pci_dss_10.2.4`) say nothing about behaviour.
+fn is_compliance_group(g: &str) -> bool {
+    [
+        "pci_dss", "gdpr", "hipaa", "nist_800", "tsc_", "gpg13", "cis", "mitre",
+    ]
+    .iter()
+    .any(|p| g.starts_with(p))
+}
+
+fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    both as f64 / (a.len() + b.len() - both) as f64
+}
+
+/// How alike two rules are, in [0, 1].
+fn similarity(a: &Features, b: &Features) -> f64 {
+    let mut parts = vec![
+        (0.4, jaccard(&a.tokens, &b.tokens)),
+        (0.15, jaccard(&a.fields, &b.fields)),
+        (0.1, jaccard(&a.groups, &b.groups)),
+    ];
+    if !(a.parents.is_empty() && b.parents.is_empty()) {
+        parts.push((0.35, jaccard(&a.parents, &b.parents)));
+    }
+    let events = jaccard(&a.events, &b.events);
+    if !(a.events.is_empty() && b.events.is_empty()) {
+        parts.push((0.3, events));
+    }
+    let total: f64 = parts.iter().map(|p| p.0).sum();
+    let sim = parts.iter().map(|(w, s)| w * s).sum::<f64>() / total;
+    if !a.events.is_empty() && !b.events.is_empty() && events == 0.0 {
+        sim * 0.7
+    } else {
+        sim
+    }
+}
+
+/// The tagged rules of a run, indexed for nearest-neighbour lookup.
+#[derive(Default)]
+pub struct SimilarIndex {
+    vocab: HashMap<String, u32>,
+    entries: Vec<Entry>,
+    by_token: HashMap<u32, Vec<usize>>,
+    by_parent: HashMap<String, Vec<usize>>,
+}
+
+/// Neighbours below this similarity say nothing.
+const MIN_SIMILARITY: f64 = 0.3;
+const NEIGHBOURS: usize = 5;
+
+impl SimilarIndex {
+    pub fn features(&mut self, rule: &Rule, facts: &RuleFacts, grow: bool) -> Features {
+        let mut tokens = Vec::new();
+        for t in &facts.tokens {
+            match self.vocab.get(t) {
+                Some(&i) => tokens.push(i),
+                None if grow => {
+                    let i = self.vocab.len() as u32;
+                    self.vocab.insert(t.clone(), i);
+                    tokens.push(i);
+                }
+                None => {}
+            }
+        }
+        Features {
+            parents: sorted(
+                rule.parents
+                    .iter()
+                    .map(|p| format!("{}:{}", p.kind.element(), p.value))
+                    .collect(),
+            ),
+            fields: sorted(
+                facts
+                    .fields
+                    .iter()
+                    .map(|(n, _)| n.to_ascii_lowercase())
+                    .collect(),
+            ),
+            tokens: sorted(tokens),
+            groups: sorted(
+                rule.groups
+                    .iter()
+                    .filter(|g| !is_compliance_group(g))
+                    .cloned()
+                    .collect(),
+            ),
+            events: sorted(
+                facts
+                    .event_ids
+                    .iter()
+                    .filter(|e| e.depth <= 1)
+                    .map(|e| e.value)
+                    .collect(),
+            ),
+        }
+    }
+
+    pub fn add(&mut self, rule: RuleRef, id: Option<u32>, tags: Vec<String>, features: Features) {
+        let i = self.entries.len();
+        for t in &features.tokens {
+            self.by_token.entry(*t).or_default().push(i);
+        }
+        for p in &features.parents {
+            self.by_parent.entry(p.clone()).or_default().push(i);
+        }
+        self.entries.push(Entry {
+            rule,
+            id,
+            tags,
+            features,
+        });
+    }
+
+    /// Evidence from the tagged rules most like `query` (never `own` nor a hidden rule).
+    pub fn collect(
+        &self,
+        own: RuleRef,
+        query: &Features,
+        hidden: &HashSet<RuleRef>,
+        out: &mut Vec<Evidence>,
+    ) {
+        let common = (self.entries.len() / 5).max(50);
+        let mut overlap: HashMap<usize, usize> = HashMap::new();
+        for t in &query.tokens {
+            if let Some(list) = self.by_token.get(t).filter(|l| l.len() <= common) {
+                for &i in list {
+                    *overlap.entry(i).or_default() += 1;
+                }
+            }
+        }
+        for p in &query.parents {
+            for &i in self.by_parent.get(p).into_iter().flatten() {
+                *overlap.entry(i).or_default() += 2;
+            }
+        }
+        let mut scored: Vec<(f64, usize)> = overlap
+            .into_iter()
+            .filter(|&(i, n)| {
+                n >= 2 && self.entries[i].rule != own && !hidden.contains(&self.entries[i].rule)
+            })
+            .map(|(i, _)| (similarity(query, &self.entries[i].features), i))
+            .filter(|(s, _)| *s >= MIN_SIMILARITY)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (sim, i) in scored.into_iter().take(NEIGHBOURS) {
+            let e = &self.entries[i];
+            let who =
+                e.id.map_or("a tagged rule".to_string(), |id| format!("rule {id}"));
+            for t in &e.tags {
+                out.push(Evidence::new(
+                    t.clone(),
+                    0.7 * sim,
+                    EvidenceKind::Similar,
+                    format!("{who} is {:.0}% alike and tagged {t}", sim * 100.0),
+                ));
+            }
+        }
+    }
+}
