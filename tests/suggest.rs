@@ -1,0 +1,249 @@
+//! The suggester: hint schema, each evidence source on fixtures with known answers,
+//! determinism, leave-one-out, and its measured quality on the real rulesets.
+
+mod common;
+
+use common::lint::project;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use wazuh_mitre::attack::AttackDb;
+use wazuh_mitre::config::Config;
+use wazuh_mitre::lint::Project;
+use wazuh_mitre::ruleset::load::RuleRef;
+use wazuh_mitre::suggest::eval::{evaluate, EvalRow};
+use wazuh_mitre::suggest::hints::{HintSet, EMBEDDED};
+use wazuh_mitre::suggest::{EvidenceKind, Suggester};
+
+fn fixture(name: &str) -> Project {
+    project(
+        &[PathBuf::from("tests/fixtures/suggest").join(name)],
+        &[],
+        Config::default(),
+    )
+}
+
+fn rule(p: &Project, id: u32) -> RuleRef {
+    p.ws.rule_refs()
+        .find(|r| p.ws.rule(*r).id == Some(id))
+        .unwrap()
+}
+
+fn evidence_for(
+    p: &Project,
+    s: &Suggester,
+    id: u32,
+    kind: EvidenceKind,
+) -> Vec<(String, f64, String)> {
+    s.evidence(rule(p, id), &HashSet::new())
+        .into_iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| (e.technique, e.strength, e.detail))
+        .collect()
+}
+
+#[test]
+fn embedded_hints_parse_and_name_only_active_techniques() {
+    let hints = HintSet::embedded();
+    assert!(hints.hints.len() > 200, "{} hints", hints.hints.len());
+    let db = AttackDb::embedded();
+    assert_eq!(hints.inactive_ids(db.latest()), Vec::<String>::new());
+}
+
+#[test]
+fn the_hint_schema_rejects_bad_hints() {
+    let bad = [
+        ("unknown key", "source: x\nhints:\n  - when: {colour: red}\n    techniques: [T1110]\n    weight: 0.5\n    why: x\n"),
+        ("weight", "source: x\nhints:\n  - when: {group: [a]}\n    techniques: [T1110]\n    weight: 1.5\n    why: x\n"),
+        ("no condition", "source: x\nhints:\n  - when: {}\n    techniques: [T1110]\n    weight: 0.5\n    why: x\n"),
+        ("regex", "source: x\nhints:\n  - when: {text: \"(\"}\n    techniques: [T1110]\n    weight: 0.5\n    why: x\n"),
+    ];
+    for (what, yaml) in bad {
+        assert!(
+            HintSet::parse(&[("bad.yaml", yaml)]).is_err(),
+            "{what} was accepted"
+        );
+    }
+    let revoked = "source: x\nhints:\n  - when: {group: [a]}\n    techniques: [T1086]\n    weight: 0.5\n    why: x\n";
+    let set = HintSet::parse(&[("revoked.yaml", revoked)]).unwrap();
+    assert_eq!(
+        set.inactive_ids(AttackDb::embedded().latest()),
+        ["revoked.yaml: T1086"]
+    );
+    assert_eq!(
+        EMBEDDED.len(),
+        std::fs::read_dir("rules-db/hints")
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml"))
+            .count()
+    );
+}
+
+#[test]
+fn explicit_mentions_of_ids_and_names() {
+    let p = fixture("sources.xml");
+    let s = Suggester::new(&p);
+    let ev = evidence_for(&p, &s, 100501, EvidenceKind::Explicit);
+    // "Kerberoasting" by name; T1208 (revoked) is followed to its replacement.
+    assert!(
+        ev.iter()
+            .any(|e| e.0 == "T1558.003" && e.2.contains("Kerberoasting")),
+        "{ev:?}"
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e.0 == "T1558.003" && e.2.contains("T1208, now T1558.003")),
+        "{ev:?}"
+    );
+    let ev = evidence_for(&p, &s, 100502, EvidenceKind::Explicit);
+    assert!(ev.iter().any(|e| e.0 == "T1546.008"), "{ev:?}");
+    let top = &s.suggest(rule(&p, 100502), &HashSet::new())[0];
+    assert_eq!(top.technique, "T1546.008");
+}
+
+#[test]
+fn parent_tags_weaken_with_distance() {
+    let p = fixture("sources.xml");
+    let s = Suggester::new(&p);
+    let child = evidence_for(&p, &s, 100511, EvidenceKind::Parent);
+    let grandchild = evidence_for(&p, &s, 100512, EvidenceKind::Parent);
+    assert_eq!(child.len(), 1);
+    assert_eq!(child[0].0, "T1110.001");
+    assert_eq!(child[0].2, "parent 100510 is tagged T1110.001");
+    assert_eq!(grandchild[0].0, "T1110.001");
+    assert!(grandchild[0].1 < child[0].1);
+    assert_eq!(
+        s.suggest(rule(&p, 100511), &HashSet::new())[0].technique,
+        "T1110.001"
+    );
+}
+
+#[test]
+fn curated_hints_fire_on_event_ids() {
+    let p = fixture("sources.xml");
+    let s = Suggester::new(&p);
+    let ev = evidence_for(&p, &s, 100520, EvidenceKind::Hint);
+    assert!(
+        ev.iter()
+            .any(|e| e.0 == "T1136.001" && e.2 == "a user account was created"),
+        "{ev:?}"
+    );
+    assert_eq!(
+        s.suggest(rule(&p, 100520), &HashSet::new())[0].technique,
+        "T1136.001"
+    );
+}
+
+#[test]
+fn attack_text_matches_technique_descriptions() {
+    let p = fixture("sources.xml");
+    let s = Suggester::new(&p);
+    let ev = evidence_for(&p, &s, 100530, EvidenceKind::AttackText);
+    assert!(ev.iter().any(|e| e.0.starts_with("T1558")), "{ev:?}");
+    let top: Vec<String> = s
+        .suggest(rule(&p, 100530), &HashSet::new())
+        .into_iter()
+        .take(3)
+        .map(|x| x.technique)
+        .collect();
+    assert!(top.iter().any(|t| t.starts_with("T1558")), "{top:?}");
+}
+
+#[test]
+fn similar_tagged_rules_lend_their_tags() {
+    let p = fixture("similar.xml");
+    let s = Suggester::new(&p);
+    let ev = evidence_for(&p, &s, 100603, EvidenceKind::Similar);
+    assert!(
+        ev.iter()
+            .any(|e| e.0 == "T1552.004" && e.2.starts_with("rule 10060")),
+        "{ev:?}"
+    );
+    assert_eq!(
+        s.suggest(rule(&p, 100603), &HashSet::new())[0].technique,
+        "T1552.004"
+    );
+}
+
+#[test]
+fn leave_one_out_never_shows_a_rule_its_own_tags() {
+    let p = fixture("similar.xml");
+    let s = Suggester::new(&p);
+    let r = rule(&p, 100601);
+    // Visible: its twin 100602 lends T1552.004. Hidden with its twin: nothing does.
+    let hidden: HashSet<RuleRef> = [r].into();
+    let ev = s.evidence(r, &hidden);
+    assert!(ev.iter().all(|e| !e.detail.contains("100601")), "{ev:?}");
+    assert!(ev.iter().any(|e| e.detail.contains("rule 100602")));
+    let hidden: HashSet<RuleRef> = [r, rule(&p, 100602)].into();
+    let ev = s.evidence(r, &hidden);
+    assert!(
+        ev.iter()
+            .all(|e| e.kind != EvidenceKind::Similar || !e.detail.contains("10060")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn suggestions_are_deterministic() {
+    let p = fixture("sources.xml");
+    let a = Suggester::new(&p);
+    let b = Suggester::new(&p);
+    for r in p.ws.rule_refs() {
+        let x = serde_json::to_string(&a.suggest(r, &HashSet::new())).unwrap();
+        let y = serde_json::to_string(&b.suggest(r, &HashSet::new())).unwrap();
+        assert_eq!(x, y);
+    }
+    let many = a.suggest_many(&p.ws.rule_refs().collect::<Vec<_>>(), &|_| HashSet::new());
+    for (r, s) in p.ws.rule_refs().zip(many) {
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            serde_json::to_string(&a.suggest(r, &HashSet::new())).unwrap()
+        );
+    }
+}
+
+fn total(rows: &[EvalRow]) -> &EvalRow {
+    rows.last().unwrap()
+}
+
+/// The targets, measured on the stock ruleset with itself as `--ruleset`.
+#[test]
+fn eval_on_the_stock_ruleset_meets_the_targets() {
+    let Some(dir) = common::stock_rules() else {
+        return;
+    };
+    let p = project(
+        std::slice::from_ref(&dir),
+        std::slice::from_ref(&dir),
+        Config::default(),
+    );
+    let s = Suggester::new(&p);
+    let rows = evaluate(&p, &s);
+    let t = total(&rows);
+    assert!(t.rules > 1000, "{t:?}");
+    let rate = |n| EvalRow::rate(n, t.rules);
+    assert!(rate(t.hit_at_3) >= 0.80, "{t:?}");
+    assert!(rate(t.hit_at_1) >= 0.60, "{t:?}");
+    assert!(
+        EvalRow::rate(t.high_correct, t.high_suggestions) >= 0.90,
+        "{t:?}"
+    );
+    assert!(rate(t.rules_with_high) >= 0.40, "{t:?}");
+}
+
+#[test]
+fn eval_on_the_community_rulesets_without_a_ruleset() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let p = project(&[shared.join("corpus/community")], &[], Config::default());
+    let s = Suggester::new(&p);
+    let rows = evaluate(&p, &s);
+    let t = total(&rows);
+    assert!(EvalRow::rate(t.hit_at_3, t.rules) >= 0.65, "{t:?}");
+}
