@@ -10,5 +10,6 @@ pub mod cli;
 pub mod config;
 pub mod lint;
 pub mod report;
+pub mod rewrite;
 pub mod ruleset;
 pub mod suggest;

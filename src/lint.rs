@@ -106,6 +106,12 @@ impl Project {
         })
     }
 
+    /// Puts a rewritten file in place of the one read, and replays the load order again.
+    pub fn replace_file(&mut self, index: usize, file: crate::ruleset::RuleFile) {
+        self.ws.files[index].file = file;
+        self.replay = LoadReplay::run(&self.ws, self.settings.have_ruleset);
+    }
+
     pub fn attack(&self) -> &AttackVersion {
         self.db
             .version(&self.attack_version)

@@ -63,7 +63,7 @@ pub fn run(args: AttackArgs) -> ExitCode {
                     .all_versions()
                     .map(|v| json!({"version": v.version(), "source": v.source(), "techniques": v.techniques().len(), "tactics": v.tactics().len(), "default": v.version() == latest, "manager_default": v.version() == crate::attack::WAZUH_4_MANAGER_VERSION}))
                     .collect();
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&v).expect("JSON values serialise")
                 );
@@ -76,7 +76,7 @@ pub fn run(args: AttackArgs) -> ExitCode {
                     if v.version() == crate::attack::WAZUH_4_MANAGER_VERSION {
                         notes.push("Wazuh 4.x manager");
                     }
-                    println!(
+                    outln!(
                         "{:<6} {:>4} techniques, {:>2} tactics  {}{}",
                         v.version(),
                         v.techniques().len(),
@@ -131,13 +131,13 @@ pub fn run(args: AttackArgs) -> ExitCode {
                     "current": current.map(|c| json!({"id": c.id, "name": c.name})),
                     "successors": t.successors, "versions": history,
                 });
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&doc).expect("JSON values serialise")
                 );
                 return ExitCode::SUCCESS;
             }
-            println!(
+            outln!(
                 "{} {} ({} in ATT&CK {})",
                 t.id,
                 t.name,
@@ -146,10 +146,10 @@ pub fn run(args: AttackArgs) -> ExitCode {
             );
             if resolution.chain.len() > 1 {
                 let c = resolution.chain.last().expect("non-empty chain");
-                println!("  revoked: {} {}", resolution.arrow_text(), c.name);
+                outln!("  revoked: {} {}", resolution.arrow_text(), c.name);
             }
             if !t.successors.is_empty() {
-                println!("  successors named by ATT&CK: {}", t.successors.join(", "));
+                outln!("  successors named by ATT&CK: {}", t.successors.join(", "));
             }
             let shown = current.unwrap_or(t);
             let names: Vec<String> = version
@@ -157,7 +157,7 @@ pub fn run(args: AttackArgs) -> ExitCode {
                 .iter()
                 .map(|x| format!("{} {}", x.id, x.name))
                 .collect();
-            println!(
+            outln!(
                 "  tactics:   {}",
                 if names.is_empty() {
                     "-".into()
@@ -165,7 +165,7 @@ pub fn run(args: AttackArgs) -> ExitCode {
                     names.join(", ")
                 }
             );
-            println!(
+            outln!(
                 "  platforms: {}",
                 if shown.platforms.is_empty() {
                     "-".into()
@@ -178,7 +178,7 @@ pub fn run(args: AttackArgs) -> ExitCode {
                 .into_iter()
                 .map(|(v, s)| format!("{v} {}", s.as_str()))
                 .collect();
-            println!("  versions:  {}", hist.join(", "));
+            outln!("  versions:  {}", hist.join(", "));
             ExitCode::SUCCESS
         }
         AttackCommand::Search { query, limit } => {
@@ -189,16 +189,16 @@ pub fn run(args: AttackArgs) -> ExitCode {
                     .iter()
                     .map(|(id, s)| json!({"id": id, "name": version.technique(id).map(|t| t.name.clone()), "score": (s * 1000.0).round() / 1000.0}))
                     .collect();
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&v).expect("JSON values serialise")
                 );
             } else if hits.is_empty() {
-                println!("no technique matches `{query}`");
+                outln!("no technique matches `{query}`");
             } else {
                 for (id, s) in hits {
                     let name = version.technique(&id).map_or("", |t| t.name.as_str());
-                    println!("{s:>6.2}  {id:<10} {name}");
+                    outln!("{s:>6.2}  {id:<10} {name}");
                 }
             }
             ExitCode::SUCCESS

@@ -73,7 +73,7 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         Format::Concise
     });
-    print!(
+    out!(
         "{}",
         report::render(format, &findings, &summary, &project.attack_version, color)
     );

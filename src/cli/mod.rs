@@ -1,6 +1,18 @@
 //! Command-line definitions (clap) and one handler per subcommand. No analysis here.
 
+/// `print!` that stops quietly when the reader went away (`wazuh-mitre ... | head`).
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::emit(&format!($($t)*)) };
+}
+
+/// `println!`, likewise.
+macro_rules! outln {
+    () => { $crate::cli::emit("\n") };
+    ($($t:tt)*) => { $crate::cli::emit(&format!("{}\n", format!($($t)*))) };
+}
+
 mod attack;
+mod fix;
 mod lint;
 mod rules;
 mod suggest;
@@ -29,6 +41,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Look up ATT&CK techniques in the embedded database.
     Attack(attack::AttackArgs),
+    /// Fix tags: a diff of every change by default, `--write` to apply it.
+    Fix(fix::FixArgs),
     /// Rank the ATT&CK techniques each rule most likely detects, with the evidence.
     Suggest(suggest::SuggestArgs),
     /// Measure the suggester: hide each tagged rule's tags and see if it finds them again.
@@ -101,6 +115,12 @@ pub fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// Writes to standard output, ignoring a closed pipe: the exit status still tells the truth.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 pub fn usage_error(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(2)
@@ -111,6 +131,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Attack(args) => attack::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Fix(args) => fix::run(args),
         Command::Suggest(args) => suggest::run_suggest(args),
         Command::Eval(args) => suggest::run_eval(args),
     }

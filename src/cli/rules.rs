@@ -23,18 +23,21 @@ pub fn run(args: RulesArgs) -> ExitCode {
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).expect("JSON values serialise")
         );
         return ExitCode::SUCCESS;
     }
-    println!(
+    outln!(
         "{:<7} {:<28} {:<8} {:<13} summary",
-        "code", "name", "severity", "fix"
+        "code",
+        "name",
+        "severity",
+        "fix"
     );
     for i in infos {
-        println!(
+        outln!(
             "{:<7} {:<28} {:<8} {:<13} {}",
             i.code,
             i.name,

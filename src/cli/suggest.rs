@@ -76,8 +76,8 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
         });
     }
     match args.format {
-        SuggestFormat::Json => print!("{}", render::json(&rows, &project.attack_version)),
-        SuggestFormat::Human => print!("{}", render::human(&rows, &project.attack_version)),
+        SuggestFormat::Json => out!("{}", render::json(&rows, &project.attack_version)),
+        SuggestFormat::Human => out!("{}", render::human(&rows, &project.attack_version)),
     }
     if project.ws.failures.is_empty() {
         ExitCode::SUCCESS
@@ -97,8 +97,8 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
     let suggester = Suggester::new(&project);
     let rows = evaluate(&project, &suggester);
     match args.format {
-        SuggestFormat::Json => print!("{}", render::eval_json(&rows)),
-        SuggestFormat::Human => print!("{}", render::eval_table(&rows)),
+        SuggestFormat::Json => out!("{}", render::eval_json(&rows)),
+        SuggestFormat::Human => out!("{}", render::eval_table(&rows)),
     }
     ExitCode::SUCCESS
 }

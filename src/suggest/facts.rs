@@ -46,6 +46,19 @@ fn sysmon_group_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"^sysmon_event_?(\d+)$").unwrap())
 }
 
+fn regex_syntax_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\\[sSdDwWbB][+*?]?|\.[+*?]|\(\?i\)|[()|^$?+*\[\]{}]").unwrap())
+}
+
+/// `vssadmin(\.exe)?\s+delete\s+shadows` -> `vssadmin .exe  delete shadows`.
+fn regex_as_words(text: &str) -> String {
+    regex_syntax_re()
+        .replace_all(text, " ")
+        .replace("\\.", ".")
+        .replace("\\\\", "\\")
+}
+
 /// Regex anchors and escapes out of a literal-ish value (`^sshd$` -> `sshd`).
 fn literal(value: &str) -> String {
     value
@@ -119,6 +132,13 @@ fn own(rule: &Rule) -> RuleFacts {
             .extend(ids.into_iter().filter(|e| e.value <= 30));
     }
     f.tokens = tokens(&text);
+    // Field values are regexes: add a reading of them with the regex syntax as spaces, so
+    // hints about `delete shadows` match `delete\s+shadows`.
+    let plain = regex_as_words(&text);
+    if plain != text {
+        text.push_str(" \u{1f} ");
+        text.push_str(&plain);
+    }
     f.description = description;
     f.text = text;
     f

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Default)]
 pub struct Features {
     parents: Vec<String>,
+    /// `name=value` of each field: the same field matching another value is another rule.
     fields: Vec<String>,
     tokens: Vec<u32>,
     groups: Vec<String>,
@@ -63,12 +64,13 @@ fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
 /// How alike two rules are, in [0, 1].
 fn similarity(a: &Features, b: &Features) -> f64 {
     let mut parts = vec![
-        (0.4, jaccard(&a.tokens, &b.tokens)),
-        (0.15, jaccard(&a.fields, &b.fields)),
+        (0.45, jaccard(&a.tokens, &b.tokens)),
+        (0.2, jaccard(&a.fields, &b.fields)),
         (0.1, jaccard(&a.groups, &b.groups)),
     ];
+    // Siblings share a parent; what they match is what tells them apart.
     if !(a.parents.is_empty() && b.parents.is_empty()) {
-        parts.push((0.35, jaccard(&a.parents, &b.parents)));
+        parts.push((0.25, jaccard(&a.parents, &b.parents)));
     }
     let events = jaccard(&a.events, &b.events);
     if !(a.events.is_empty() && b.events.is_empty()) {
@@ -121,7 +123,7 @@ impl SimilarIndex {
                 facts
                     .fields
                     .iter()
-                    .map(|(n, _)| n.to_ascii_lowercase())
+                    .map(|(n, v)| format!("{}={}", n.to_ascii_lowercase(), v.to_ascii_lowercase()))
                     .collect(),
             ),
             tokens: sorted(tokens),

@@ -1,0 +1,113 @@
+//! `wazuh-mitre fix`: a diff of every change by default; `--write` applies the same plan.
+
+use super::lint::merged_selection;
+use super::{stdout_color, usage_error, LoadArgs};
+use crate::lint::Project;
+use crate::report::diff;
+use crate::rewrite::atomic::write_atomic;
+use crate::rewrite::{plan, FixOptions};
+use crate::suggest::Confidence;
+use clap::Args;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Apply the changes in place (atomically) instead of printing a diff.
+    #[arg(long)]
+    pub write: bool,
+    /// Also apply unsafe fixes: deprecated ids, tactic ids in <id>, redundant parent ids.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Give untagged alerting rules a <mitre> block with the suggester's top techniques.
+    #[arg(long)]
+    pub add_tags: bool,
+    /// Lowest confidence of a suggestion that --add-tags writes.
+    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = parse_confidence)]
+    pub min_confidence: Confidence,
+    /// Show each suggested tag's reasons beside the diff (never in the file).
+    #[arg(long)]
+    pub explain: bool,
+    /// Only fixes of these checks (codes, code prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// List every skipped rule in the summary.
+    #[arg(long)]
+    pub verbose: bool,
+    /// No fixes of these checks.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+fn parse_confidence(s: &str) -> Result<Confidence, String> {
+    match Confidence::parse(s) {
+        Some(c) if c != Confidence::Low => Ok(c),
+        _ => Err(format!("`{s}` is not high or medium")),
+    }
+}
+
+pub fn run(args: FixArgs) -> ExitCode {
+    let config = match args.load.config() {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let selection = merged_selection(&config, &args.select, &args.ignore);
+    if let Err(e) = selection.validate() {
+        return usage_error(e);
+    }
+    let mut project = match Project::load(&args.load.load_options(), config) {
+        Ok(p) => p,
+        Err(e) => return usage_error(e),
+    };
+    for f in &project.ws.failures {
+        eprintln!(
+            "error: {}: {} (not fixed)",
+            f.path.display(),
+            f.error.message
+        );
+    }
+    let read_failed = !project.ws.failures.is_empty();
+    let options = FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+        add_tags: args.add_tags,
+        min_confidence: args.min_confidence,
+        selection,
+    };
+    let fix_plan = plan(&mut project, &options);
+    let color = stdout_color();
+
+    if !args.write {
+        for f in &fix_plan.files {
+            if args.explain {
+                out!("{}", diff::explanations(f));
+            }
+            out!("{}", diff::unified(f, color));
+        }
+        eprint!("{}", diff::summary(&fix_plan, false, args.verbose));
+        return if read_failed || !fix_plan.refused.is_empty() {
+            ExitCode::from(2)
+        } else if fix_plan.files.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+
+    let mut write_failed = false;
+    for f in &fix_plan.files {
+        if args.explain {
+            out!("{}", diff::explanations(f));
+        }
+        if let Err(e) = write_atomic(&f.path, f.before.as_bytes(), &f.after) {
+            eprintln!("error: {}: {e}", f.path.display());
+            write_failed = true;
+        }
+    }
+    out!("{}", diff::summary(&fix_plan, true, args.verbose));
+    if read_failed || write_failed || !fix_plan.refused.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

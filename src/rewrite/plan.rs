@@ -1,0 +1,316 @@
+//! The fix loop: lint, take the fixes allowed, add suggested tags, apply, verify, and lint
+//! again until nothing more can be fixed.
+
+use super::edits;
+use super::insert::add_block;
+use super::verify::verify;
+use crate::checks::registry::Selection;
+use crate::checks::{Applicability, Edit, TechniqueChooser};
+use crate::lint::Project;
+use crate::ruleset::load::{Origin, RuleRef};
+use crate::suggest::{Confidence, Suggester};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+/// Fixes can enable further fixes (a replaced id becomes a duplicate), and tags added to one
+/// rule are evidence for its children and look-alikes; passes repeat until nothing changes,
+/// so that a second run has nothing left to do. The bound keeps a bug from looping.
+const MAX_PASSES: usize = 20;
+/// At most this many suggested tags go into one new block.
+const MAX_NEW_TAGS: usize = 3;
+
+#[derive(Debug, Clone)]
+pub struct FixOptions {
+    pub unsafe_fixes: bool,
+    pub add_tags: bool,
+    pub min_confidence: Confidence,
+    pub selection: Selection,
+}
+
+impl Default for FixOptions {
+    fn default() -> Self {
+        FixOptions {
+            unsafe_fixes: false,
+            add_tags: false,
+            min_confidence: Confidence::High,
+            selection: Selection::default(),
+        }
+    }
+}
+
+/// One change made to a file.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The check code, or `add-tags`.
+    pub code: &'static str,
+    pub rule_id: Option<u32>,
+    pub description: String,
+    pub applicability: Applicability,
+    /// Why, for `--explain` (suggested tags only).
+    pub reasons: Vec<String>,
+    /// Technique ids a new block adds.
+    pub added: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FixedFile {
+    pub path: PathBuf,
+    pub before: String,
+    pub after: String,
+    pub applied: Vec<Applied>,
+}
+
+/// A rule left as it was, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub rule_id: Option<u32>,
+    pub reason: String,
+}
+
+/// A file whose fix failed verification: it is not written.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct FixPlan {
+    pub files: Vec<FixedFile>,
+    pub skipped: Vec<Skipped>,
+    pub refused: Vec<Refused>,
+}
+
+fn allowed(a: Applicability, opts: &FixOptions) -> bool {
+    match a {
+        Applicability::Safe => true,
+        Applicability::Unsafe => opts.unsafe_fixes,
+        Applicability::DisplayOnly => false,
+    }
+}
+
+/// Computes every change `fix` would make; `project` ends holding the fixed texts.
+pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
+    let originals: Vec<Option<String>> = project
+        .ws
+        .files
+        .iter()
+        .map(|lf| {
+            (lf.origin == Origin::Linted && !lf.file.salvaged).then(|| lf.file.source.text.clone())
+        })
+        .collect();
+    let mut applied: BTreeMap<usize, Vec<Applied>> = BTreeMap::new();
+    let mut result = FixPlan::default();
+    let mut frozen: HashSet<usize> = HashSet::new();
+
+    let mut converged = false;
+    // Rules left untagged, as the last pass saw them.
+    let mut skipped: Vec<Skipped> = Vec::new();
+    for pass in 0..MAX_PASSES {
+        skipped.clear();
+        if std::env::var_os("WAZUH_MITRE_TRACE_FIX").is_some() {
+            eprintln!("fix pass {pass}");
+        }
+        let mut per_file: BTreeMap<usize, Vec<(Edit, Applied)>> = BTreeMap::new();
+        {
+            let wants_suggester = opts.add_tags || opts.unsafe_fixes;
+            let suggester = wants_suggester.then(|| Suggester::new(project));
+            let chooser = suggester.as_ref().map(|s| s as &dyn TechniqueChooser);
+            let mut untagged: Vec<RuleRef> = Vec::new();
+            for d in project.lint(&opts.selection, chooser) {
+                if originals[d.file].is_none() || frozen.contains(&d.file) {
+                    continue;
+                }
+                if d.code == "WM001" {
+                    if let Some(rule) = project.ws.files[d.file]
+                        .file
+                        .rules
+                        .iter()
+                        .position(|r| r.open_tag == d.span)
+                    {
+                        untagged.push(RuleRef { file: d.file, rule });
+                    }
+                }
+                let Some(fix) = d
+                    .fix
+                    .filter(|f| allowed(f.applicability, opts) && !f.edits.is_empty())
+                else {
+                    continue;
+                };
+                for e in &fix.edits {
+                    per_file.entry(d.file).or_default().push((
+                        e.clone(),
+                        Applied {
+                            code: d.code,
+                            rule_id: d.rule_id,
+                            description: fix.description.clone(),
+                            applicability: fix.applicability,
+                            reasons: Vec::new(),
+                            added: Vec::new(),
+                        },
+                    ));
+                }
+            }
+            if let (true, Some(s)) = (opts.add_tags, &suggester) {
+                add_suggested_tags(project, s, opts, untagged, &mut per_file, &mut skipped);
+            }
+        }
+        if std::env::var_os("WAZUH_MITRE_TRACE_FIX").is_some() {
+            let n: usize = per_file.values().map(Vec::len).sum();
+            let tags = per_file
+                .values()
+                .flatten()
+                .filter(|(_, a)| a.code == "add-tags")
+                .count();
+            eprintln!("  {n} edits in {} files, {tags} new blocks", per_file.len());
+        }
+        if per_file.is_empty() {
+            converged = true;
+            break;
+        }
+        for (file, list) in per_file {
+            let text = project.ws.files[file].file.source.text.clone();
+            let edits_only: Vec<Edit> = list.iter().map(|(e, _)| e.clone()).collect();
+            let (new_text, left) = edits::apply(&text, edits_only);
+            if new_text == text {
+                continue;
+            }
+            match verify(&project.ws.files[file].file, new_text, project.manager()) {
+                Ok(new_file) => {
+                    let taken = list
+                        .into_iter()
+                        .filter(|(e, _)| !left.contains(e))
+                        .map(|(_, a)| a);
+                    let log = applied.entry(file).or_default();
+                    for a in taken {
+                        // One fix may be several edits; report it once.
+                        if !log.iter().any(|x| {
+                            x.code == a.code
+                                && x.rule_id == a.rule_id
+                                && x.description == a.description
+                        }) {
+                            log.push(a);
+                        }
+                    }
+                    project.replace_file(file, new_file);
+                }
+                Err(reason) => {
+                    frozen.insert(file);
+                    result.refused.push(Refused {
+                        path: project.ws.files[file].file.source.path.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+
+    result.skipped = skipped;
+    if !converged {
+        result.skipped.push(Skipped {
+            path: PathBuf::new(),
+            rule_id: None,
+            reason: format!("fixes still changed files after {MAX_PASSES} passes; run again"),
+        });
+    }
+    for (i, original) in originals.into_iter().enumerate() {
+        let Some(before) = original else { continue };
+        let lf = &project.ws.files[i];
+        if frozen.contains(&i) && lf.file.source.text == before {
+            continue;
+        }
+        if lf.file.source.text != before {
+            result.files.push(FixedFile {
+                path: lf.file.source.path.clone(),
+                before,
+                after: lf.file.source.text.clone(),
+                applied: applied.remove(&i).unwrap_or_default(),
+            });
+        }
+    }
+    result
+}
+
+/// Rules that `missing-technique` reports (so its minimum level, suppressions and per-path
+/// ignores hold) get a new block with the suggester's top technique(s).
+fn add_suggested_tags(
+    project: &Project,
+    suggester: &Suggester,
+    opts: &FixOptions,
+    targets: Vec<RuleRef>,
+    per_file: &mut BTreeMap<usize, Vec<(Edit, Applied)>>,
+    skipped: &mut Vec<Skipped>,
+) {
+    let all = suggester.suggest_many(&targets, &|_| HashSet::new());
+    for (r, suggestions) in targets.into_iter().zip(all) {
+        let rule = project.ws.rule(r);
+        let path = project.ws.files[r.file].file.source.path.clone();
+        let chosen: Vec<_> = suggestions
+            .iter()
+            .filter(|s| {
+                s.confidence >= opts.min_confidence && project.manager().is_active(&s.technique)
+            })
+            .take(MAX_NEW_TAGS)
+            .collect();
+        if chosen.is_empty() {
+            let best = suggestions
+                .first()
+                .map_or("no evidence at all".to_string(), |s| {
+                    format!(
+                        "best is {} at {:.2} ({})",
+                        s.technique,
+                        s.score,
+                        s.confidence.as_str()
+                    )
+                });
+            skipped.push(Skipped {
+                path,
+                rule_id: rule.id,
+                reason: format!(
+                    "no suggestion at {} confidence; {best}",
+                    opts.min_confidence.as_str()
+                ),
+            });
+            continue;
+        }
+        let ids: Vec<String> = chosen.iter().map(|s| s.technique.clone()).collect();
+        let text = &project.ws.files[r.file].file.source.text;
+        let Some(edit) = add_block(text, rule, &ids) else {
+            skipped.push(Skipped {
+                path,
+                rule_id: rule.id,
+                reason: "no place for a <mitre> block".into(),
+            });
+            continue;
+        };
+        let reasons = chosen
+            .iter()
+            .flat_map(|s| {
+                let head = format!(
+                    "{} {} ({:.2}, {})",
+                    s.technique,
+                    s.name,
+                    s.score,
+                    s.confidence.as_str()
+                );
+                std::iter::once(head).chain(
+                    s.reasons
+                        .iter()
+                        .map(|r| format!("  {}: {}", r.kind.as_str(), r.detail)),
+                )
+            })
+            .collect();
+        per_file.entry(r.file).or_default().push((
+            edit,
+            Applied {
+                code: "add-tags",
+                rule_id: rule.id,
+                description: format!("add {}", ids.join(", ")),
+                applicability: Applicability::Unsafe,
+                reasons,
+                added: ids.clone(),
+            },
+        ));
+    }
+}

@@ -1,0 +1,87 @@
+//! The rewriter's guarantee, checked on every file before it is written: the fixed text
+//! reads back with the same rules, ids, levels, parents and fields; only tags differ; and no
+//! new id is one the manager's ATT&CK version does not know.
+
+use crate::attack::ids::{classify, IdShape};
+use crate::attack::AttackVersion;
+use crate::ruleset::model::SourceFile;
+use crate::ruleset::read::parse;
+use crate::ruleset::{Rule, RuleFile};
+use std::collections::HashSet;
+
+/// Everything about a rule except its `<mitre>` blocks.
+fn signature(rule: &Rule) -> String {
+    let mut s = format!(
+        "id={:?} level={:?} desc={:?} groups={:?} in={:?} options={:?}",
+        rule.id_raw.as_ref().map(|x| &x.value),
+        rule.level_raw.as_ref().map(|x| &x.value),
+        rule.description.as_ref().map(|d| &d.value),
+        rule.groups,
+        rule.enclosing_groups,
+        rule.options
+    );
+    for a in &rule.attributes {
+        s.push_str(&format!(" @{}={}", a.name, a.value));
+    }
+    for p in &rule.parents {
+        s.push_str(&format!(" {}={}", p.kind.element(), p.value));
+    }
+    for f in &rule.fields {
+        s.push_str(&format!(
+            " <{} {:?} {}>{}",
+            f.element, f.name, f.negate, f.value
+        ));
+    }
+    for i in &rule.info {
+        s.push_str(&format!(" info={}", i.value));
+    }
+    s
+}
+
+fn technique_ids(file: &RuleFile) -> HashSet<String> {
+    file.rules
+        .iter()
+        .flat_map(|r| r.tagged_ids())
+        .filter(|v| classify(v) == IdShape::Technique)
+        .collect()
+}
+
+/// Parses `new_text` and checks it against `old`; the new model on success.
+pub fn verify(
+    old: &RuleFile,
+    new_text: String,
+    manager: &AttackVersion,
+) -> Result<RuleFile, String> {
+    let new = parse(SourceFile::new(old.source.path.clone(), new_text))
+        .map_err(|e| format!("the fixed text would not read back ({})", e.error.message))?;
+    if new.rules.len() != old.rules.len() {
+        return Err(format!(
+            "the fixed text would have {} rules instead of {}",
+            new.rules.len(),
+            old.rules.len()
+        ));
+    }
+    for (a, b) in old.rules.iter().zip(&new.rules) {
+        if signature(a) != signature(b) {
+            return Err(format!(
+                "rule {} would change beyond its tags",
+                a.id.map_or("?".into(), |i| i.to_string())
+            ));
+        }
+    }
+    let before = technique_ids(old);
+    let mut unknown: Vec<String> = technique_ids(&new)
+        .difference(&before)
+        .filter(|id| !manager.is_active(id))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        unknown.sort();
+        return Err(format!(
+            "the fix would write {} that the manager's ATT&CK {} does not know",
+            unknown.join(", "),
+            manager.version()
+        ));
+    }
+    Ok(new)
+}
