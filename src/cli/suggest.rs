@@ -3,7 +3,7 @@
 use super::{usage_error, LoadArgs};
 use crate::lint::Project;
 use crate::report::suggestions::{self as render, RuleSuggestions};
-use crate::suggest::eval::evaluate;
+use crate::suggest::eval::{evaluate, evaluate_baseline};
 use crate::suggest::{technique_tags, Suggester};
 use clap::Args;
 use std::collections::HashSet;
@@ -36,6 +36,9 @@ pub struct SuggestArgs {
 pub struct EvalArgs {
     #[command(flatten)]
     pub load: LoadArgs,
+    /// Measure the naive baseline instead: BM25 of the description against ATT&CK's text.
+    #[arg(long)]
+    pub baseline: bool,
     #[arg(long, value_enum, default_value = "human")]
     pub format: SuggestFormat,
 }
@@ -94,8 +97,11 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let suggester = Suggester::new(&project);
-    let rows = evaluate(&project, &suggester);
+    let rows = if args.baseline {
+        evaluate_baseline(&project)
+    } else {
+        evaluate(&project, &Suggester::new(&project))
+    };
     match args.format {
         SuggestFormat::Json => out!("{}", render::eval_json(&rows)),
         SuggestFormat::Human => out!("{}", render::eval_table(&rows)),

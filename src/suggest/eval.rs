@@ -79,7 +79,44 @@ fn family(project: &Project, id: &str) -> Vec<String> {
     out
 }
 
+/// The suggester, leave-one-out.
 pub fn evaluate(project: &Project, suggester: &Suggester) -> Vec<EvalRow> {
+    score(project, &|rules, hidden_for| {
+        suggester
+            .suggest_many(rules, hidden_for)
+            .into_iter()
+            .map(|list| {
+                list.into_iter()
+                    .map(|s| (s.technique, s.confidence))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// The baseline to beat: BM25 of the rule's description against ATT&CK names and
+/// descriptions, nothing else. It has no confidence, so no high-confidence figures.
+pub fn evaluate_baseline(project: &Project) -> Vec<EvalRow> {
+    let index = crate::attack::search::SearchIndex::build(project.attack(), project.db.text());
+    score(project, &|rules, _| {
+        rules
+            .iter()
+            .map(|&r| {
+                index
+                    .search(project.ws.rule(r).description_text(), 5)
+                    .into_iter()
+                    .map(|(id, _)| (id, Confidence::Low))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// Ranks every tagged rule with `rank` (hiding its tags and its copies') and scores it.
+type Ranker<'a> = dyn Fn(&[RuleRef], &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync)) -> Vec<Vec<(String, Confidence)>>
+    + 'a;
+
+fn score(project: &Project, rank: &Ranker) -> Vec<EvalRow> {
     let mut copies: HashMap<String, Vec<RuleRef>> = HashMap::new();
     for r in project.ws.rule_refs() {
         copies.entry(copy_key(project, r)).or_default().push(r);
@@ -102,7 +139,7 @@ pub fn evaluate(project: &Project, suggester: &Suggester) -> Vec<EvalRow> {
             .copied()
             .collect()
     };
-    let all = suggester.suggest_many(&evaluated, &hidden_for);
+    let all = rank(&evaluated, &hidden_for);
     let mut rows: BTreeMap<String, EvalRow> = BTreeMap::new();
     for (r, suggestions) in evaluated.into_iter().zip(all) {
         let file = &project.ws.files[r.file];
@@ -113,7 +150,7 @@ pub fn evaluate(project: &Project, suggester: &Suggester) -> Vec<EvalRow> {
                 .iter()
                 .any(|f| gold_families.contains(f))
         };
-        let hit_within = |k: usize| suggestions.iter().take(k).any(|s| right(&s.technique));
+        let hit_within = |k: usize| suggestions.iter().take(k).any(|s| right(&s.0));
         let folder = file
             .file
             .source
@@ -131,10 +168,10 @@ pub fn evaluate(project: &Project, suggester: &Suggester) -> Vec<EvalRow> {
         row.hit_at_5 += hit_within(5) as usize;
         let high: Vec<_> = suggestions
             .iter()
-            .filter(|s| s.confidence == Confidence::High)
+            .filter(|s| s.1 == Confidence::High)
             .collect();
         row.high_suggestions += high.len();
-        row.high_correct += high.iter().filter(|s| right(&s.technique)).count();
+        row.high_correct += high.iter().filter(|s| right(&s.0)).count();
         row.rules_with_high += (!high.is_empty()) as usize;
     }
     let mut out: Vec<EvalRow> = rows.into_values().collect();
