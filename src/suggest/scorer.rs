@@ -90,8 +90,9 @@ fn current_id(id: &str, attack: &AttackVersion) -> Option<String> {
     attack.resolve(id)?.current().map(|t| t.id.clone())
 }
 
-/// The id the manager knows for a technique of the selected version: itself, or the id it
-/// replaced (T1685 -> T1562.001 for a 13.1 manager).
+/// The id the manager knows for a technique of the selected version: itself, the id it
+/// replaced (T1685 -> T1562.001 for a 13.1 manager), or its parent technique when the
+/// sub-technique is newer than the manager's data (T1098.007 -> T1098).
 pub fn manager_id(id: &str, attack: &AttackVersion, manager: &AttackVersion) -> Option<String> {
     if manager.is_active(id) {
         return Some(id.to_string());
@@ -110,7 +111,11 @@ pub fn manager_id(id: &str, attack: &AttackVersion, manager: &AttackVersion) -> 
             *o,
         )
     });
-    olds.first().map(|s| s.to_string())
+    if let Some(old) = olds.first() {
+        return Some(old.to_string());
+    }
+    let parent = parent_technique(id);
+    (parent != id && manager.is_active(parent)).then(|| parent.to_string())
 }
 
 /// Evidence gathered for one technique, by kind: strengths, and (strength, detail) reasons.
@@ -237,5 +242,33 @@ impl Scorer<'_> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attack::AttackDb;
+
+    #[test]
+    fn suggestions_use_ids_the_manager_knows() {
+        let db = AttackDb::embedded();
+        let (latest, manager) = (db.latest(), db.version("13.1").unwrap());
+        assert_eq!(
+            manager_id("T1110", latest, manager).as_deref(),
+            Some("T1110")
+        );
+        assert_eq!(
+            manager_id("T1685.005", latest, manager).as_deref(),
+            Some("T1070.001")
+        );
+        assert_eq!(
+            manager_id("T1098.007", latest, manager).as_deref(),
+            Some("T1098")
+        );
+        assert_eq!(
+            manager_id("T1685", latest, manager).as_deref(),
+            Some("T1562.001")
+        );
     }
 }
