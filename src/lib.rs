@@ -9,6 +9,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod lint;
+pub mod parallel;
 pub mod report;
 pub mod rewrite;
 pub mod ruleset;

@@ -11,7 +11,7 @@
 //! **Fix (unsafe):** the single named successor, when the manager's version knows it; a
 //! successor is broader or narrower than the old technique, so a reviewer should confirm.
 
-use super::tags::technique_tags;
+use super::tags::tags_with_status;
 use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::attack::model::Status;
 use crate::ruleset::load::RuleRef;
@@ -34,16 +34,8 @@ impl Check for DeprecatedTechnique {
 
     fn check_rule(&self, ctx: &Context, r: RuleRef, out: &mut Vec<Diagnostic>) {
         let version = ctx.attack.version();
-        for tag in technique_tags(ctx.rule(r)) {
-            let Some(id) = tag.technique_id() else {
-                continue;
-            };
-            let Some(t) = ctx.attack.technique(id) else {
-                continue;
-            };
-            if t.status != Status::Deprecated {
-                continue;
-            }
+        for (tag, t) in tags_with_status(ctx.rule(r), ctx.attack, Status::Deprecated) {
+            let id = t.id.as_str();
             // The successors live in the description, which only full bundles carry.
             let successors: Vec<&str> = if t.successors.is_empty() {
                 ctx.db

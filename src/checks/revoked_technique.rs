@@ -14,7 +14,7 @@
 //! a Wazuh 4.x manager (v13.1) does not know; replacing it would lose the technique on the
 //! dashboard, so keep it until the manager's data knows T1685.
 
-use super::tags::technique_tags;
+use super::tags::tags_with_status;
 use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Edit, Fix, Scope, Severity};
 use crate::attack::model::Status;
 use crate::ruleset::load::RuleRef;
@@ -37,16 +37,8 @@ impl Check for RevokedTechnique {
 
     fn check_rule(&self, ctx: &Context, r: RuleRef, out: &mut Vec<Diagnostic>) {
         let version = ctx.attack.version();
-        for tag in technique_tags(ctx.rule(r)) {
-            let Some(id) = tag.technique_id() else {
-                continue;
-            };
-            let Some(t) = ctx.attack.technique(id) else {
-                continue;
-            };
-            if t.status != Status::Revoked {
-                continue;
-            }
+        for (tag, t) in tags_with_status(ctx.rule(r), ctx.attack, Status::Revoked) {
+            let id = t.id.as_str();
             let Some(resolution) = ctx.attack.resolve(id) else {
                 continue;
             };

@@ -1,6 +1,8 @@
 //! Helpers shared by the technique checks: walking a rule's tags, and whole-line removals.
 
 use crate::attack::ids::{classify, IdShape};
+use crate::attack::model::{Status, Technique};
+use crate::attack::AttackVersion;
 use crate::ruleset::{MitreEntry, Rule, Span};
 
 /// One technique entry (`<id>` or `<techniqueID>`) of a rule.
@@ -30,6 +32,19 @@ pub fn technique_tags(rule: &Rule) -> impl Iterator<Item = Tag<'_>> {
                 entry,
                 shape: classify(&entry.value),
             })
+    })
+}
+
+/// Tags whose technique has `status` in `version`, with that technique (whose `id` is the
+/// tag's id, normalised).
+pub fn tags_with_status<'a>(
+    rule: &'a Rule,
+    version: &'a AttackVersion,
+    status: Status,
+) -> impl Iterator<Item = (Tag<'a>, &'a Technique)> {
+    technique_tags(rule).filter_map(move |tag| {
+        let t = version.technique(tag.technique_id()?)?;
+        (t.status == status).then_some((tag, t))
     })
 }
 

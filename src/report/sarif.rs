@@ -3,7 +3,7 @@
 use super::{display_path, Finding};
 use crate::checks::registry::all_infos;
 use crate::checks::Severity;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -13,60 +13,160 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Tool,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: &'static str,
+    short_description: Text<'static>,
+    default_configuration: Level,
+    help_uri: String,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: Artifact,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Artifact {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    fix: &'a str,
+    applicability: &'static str,
+}
+
 pub fn render(findings: &[Finding]) -> String {
     let infos = all_infos();
-    let rules: Vec<Value> = infos
+    let rules = infos
         .iter()
-        .map(|i| {
-            json!({
-                "id": i.code,
-                "name": i.name,
-                "shortDescription": {"text": i.summary},
-                "defaultConfiguration": {"level": level(i.severity)},
-                "helpUri": format!("https://github.com/wazuh-mitre/wazuh-mitre#{}", i.name),
-            })
+        .map(|i| Rule {
+            id: i.code,
+            name: i.name,
+            short_description: Text { text: i.summary },
+            default_configuration: Level {
+                level: level(i.severity),
+            },
+            help_uri: format!("https://github.com/wazuh-mitre/wazuh-mitre#{}", i.name),
         })
         .collect();
-    let results: Vec<Value> = findings
+    let results = findings
         .iter()
-        .map(|f| {
-            let mut result = json!({
-                "ruleId": f.code,
-                "ruleIndex": infos.iter().position(|i| i.code == f.code).unwrap_or(0),
-                "level": level(f.severity),
-                "message": {"text": f.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": display_path(f.path)},
-                        "region": {
-                            "startLine": f.start.line,
-                            "startColumn": f.start.column,
-                            "endLine": f.end.line,
-                            "endColumn": f.end.column.max(if f.end.line == f.start.line { f.start.column } else { 1 }),
-                        }
-                    }
-                }],
-            });
-            if let Some(fix) = f.fix {
-                result["properties"] = json!({"fix": fix.description, "applicability": fix.applicability.as_str()});
-            }
-            result
+        .map(|f| SarifResult {
+            rule_id: f.code,
+            rule_index: infos.iter().position(|i| i.code == f.code).unwrap_or(0),
+            level: level(f.severity),
+            message: Text { text: &f.message },
+            locations: [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: Artifact {
+                        uri: display_path(f.path),
+                    },
+                    region: Region {
+                        start_line: f.start.line,
+                        start_column: f.start.column,
+                        end_line: f.end.line,
+                        // SARIF regions may not end before they start.
+                        end_column: if f.end.line == f.start.line {
+                            f.end.column.max(f.start.column)
+                        } else {
+                            f.end.column
+                        },
+                    },
+                },
+            }],
+            properties: f.fix.map(|fix| Properties {
+                fix: &fix.description,
+                applicability: fix.applicability.as_str(),
+            }),
         })
         .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "wazuh-mitre",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/wazuh-mitre/wazuh-mitre",
-                "rules": rules,
-            }},
-            "results": results,
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "wazuh-mitre",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/wazuh-mitre/wazuh-mitre",
+                    rules,
+                },
+            },
+            results,
         }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+    };
+    let mut s = serde_json::to_string_pretty(&log).expect("plain data serialises");
     s.push('\n');
     s
 }

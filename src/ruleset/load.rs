@@ -130,25 +130,7 @@ fn canonical(p: &Path) -> PathBuf {
 
 /// Reads files on all cores; the result keeps the input order.
 fn read_all(paths: &[(PathBuf, Origin)]) -> Vec<Result<RuleFile, Box<LoadFailure>>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len().max(1));
-    if workers <= 1 || paths.len() < 8 {
-        return paths.iter().map(|(p, _)| read_path(p)).collect();
-    }
-    let chunk = paths.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|(p, _)| read_path(p)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("reading a file never panics"))
-            .collect()
-    })
+    crate::parallel::map(paths, 8, |(p, _)| read_path(p))
 }
 
 /// What the manager does with a rule at load time that loses it, or part of it.

@@ -195,7 +195,12 @@ impl<'a> Reader<'a> {
 
     /// Raw inner text, with `$VAR`s applied and entities decoded.
     fn value(&self, node: Node) -> String {
-        self.apply_vars(&decode(self.inner(node).slice(self.text)))
+        let decoded = decode(self.inner(node).slice(self.text));
+        if decoded.contains('$') && !self.vars.is_empty() {
+            self.apply_vars(&decoded)
+        } else {
+            decoded
+        }
     }
 
     fn apply_vars(&self, s: &str) -> String {
@@ -321,7 +326,7 @@ impl<'a> Reader<'a> {
             noalert: attr("noalert").is_some_and(|a| a.value.trim() != "0"),
             frequency: attr("frequency").map(|a| a.value.clone()),
             timeframe: attr("timeframe").map(|a| a.value.clone()),
-            attributes: attributes.clone(),
+            attributes: Vec::new(),
             parents: Vec::new(),
             description: None,
             groups: Vec::new(),
@@ -333,6 +338,7 @@ impl<'a> Reader<'a> {
             children: Vec::new(),
             leading_comments: self.leading_comments(node),
         };
+        rule.attributes = attributes;
         for child in node.children().filter(Node::is_element) {
             let name = child.tag_name().name().to_ascii_lowercase();
             let span = self.span(child);

@@ -125,32 +125,7 @@ impl Suggester<'_> {
         rules: &[RuleRef],
         hidden_for: &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync),
     ) -> Vec<Vec<Suggestion>> {
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        if workers == 1 || rules.len() < 64 {
-            return rules
-                .iter()
-                .map(|&r| self.suggest(r, &hidden_for(r)))
-                .collect();
-        }
-        let chunk = rules.len().div_ceil(workers);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = rules
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|&r| self.suggest(r, &hidden_for(r)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("suggesting never panics"))
-                .collect()
-        })
+        crate::parallel::map(rules, 32, |&r| self.suggest(r, &hidden_for(r)))
     }
 }
 
