@@ -26,9 +26,32 @@ impl Rng {
 }
 
 const SNIPPETS: &[&str] = &[
-    "<", ">", "</", "<!--", "-->", "&", "\\<", "'", "\"", "<mitre>", "</mitre>", "<id>", "</id>",
-    "<rule id=\"1\" level=\"3\">", "</rule>", "<group name=\"x\">", "</group>", "\u{feff}", "é", "\r\n",
-    "<?xml version=\"1.0\"?>", "<![CDATA[", "]]>", "$(x)", "$VAR", "<tacticID>TA0006</tacticID>",
+    "<",
+    ">",
+    "</",
+    "<!--",
+    "-->",
+    "&",
+    "\\<",
+    "'",
+    "\"",
+    "<mitre>",
+    "</mitre>",
+    "<id>",
+    "</id>",
+    "<rule id=\"1\" level=\"3\">",
+    "</rule>",
+    "<group name=\"x\">",
+    "</group>",
+    "\u{feff}",
+    "é",
+    "\r\n",
+    "<?xml version=\"1.0\"?>",
+    "<![CDATA[",
+    "]]>",
+    "$(x)",
+    "$VAR",
+    "<tacticID>TA0006</tacticID>",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -72,9 +95,14 @@ fn check_model(text: &str) {
 
 #[test]
 fn mutated_rule_files_never_panic_the_reader() {
-    let mut sources: Vec<String> = vec![std::fs::read_to_string("examples/local_rules.xml").unwrap()];
+    let mut sources: Vec<String> =
+        vec![std::fs::read_to_string("examples/local_rules.xml").unwrap()];
     if let Some(stock) = common::stock_rules() {
-        for name in ["0910-ms-exchange-proxylogon_rules.xml", "0915-win-powershell_rules.xml", "0095-sshd_rules.xml"] {
+        for name in [
+            "0910-ms-exchange-proxylogon_rules.xml",
+            "0915-win-powershell_rules.xml",
+            "0095-sshd_rules.xml",
+        ] {
             sources.push(std::fs::read_to_string(stock.join(name)).unwrap());
         }
     }
@@ -97,15 +125,27 @@ fn mutated_files_never_panic_lint_or_fix() {
         std::fs::write(&p, mutate(&src, &mut rng)).unwrap();
         paths.push(p);
     }
-    let opts = LoadOptions { paths, no_default_ruleset: true, ..LoadOptions::default() };
+    let opts = LoadOptions {
+        paths,
+        no_default_ruleset: true,
+        ..LoadOptions::default()
+    };
     let mut project = Project::load(&opts, Config::default()).unwrap();
     let diags = project.lint(&Selection::default(), None);
     let findings = wazuh_mitre::report::findings(&project, &diags);
     assert_eq!(findings.len(), diags.len() + project.ws.failures.len());
-    let fix = FixOptions { unsafe_fixes: true, add_tags: true, ..FixOptions::default() };
+    let fix = FixOptions {
+        unsafe_fixes: true,
+        add_tags: true,
+        ..FixOptions::default()
+    };
     let fixed = plan(&mut project, &fix);
     // Whatever was fixed still reads back.
     for f in &fixed.files {
-        assert!(parse(SourceFile::new(f.path.clone(), f.after.clone())).is_ok(), "{}", f.path.display());
+        assert!(
+            parse(SourceFile::new(f.path.clone(), f.after.clone())).is_ok(),
+            "{}",
+            f.path.display()
+        );
     }
 }

@@ -7,7 +7,8 @@
 use super::discover;
 use super::model::{ParentKind, Rule, RuleFile};
 use super::read::{read_path, LoadFailure};
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap, FastSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Why a file is in the workspace.
@@ -170,10 +171,10 @@ pub enum LoadEvent {
 #[derive(Debug, Default)]
 pub struct LoadReplay {
     /// First definition of each id (what the manager keeps).
-    pub by_id: HashMap<u32, RuleRef>,
+    pub by_id: FastMap<u32, RuleRef>,
     /// Every rule carrying each group (own or enclosing), in load order.
-    pub by_group: HashMap<String, Vec<RuleRef>>,
-    pub dropped: HashSet<RuleRef>,
+    pub by_group: FastMap<String, Vec<RuleRef>>,
+    pub dropped: FastSet<RuleRef>,
     pub events: Vec<LoadEvent>,
 }
 
@@ -186,8 +187,8 @@ impl LoadReplay {
             .filter(|r| !ws.files[r.file].file.salvaged)
             .collect();
         // Where each id and group first appears anywhere, to tell "later" from "nowhere".
-        let mut first_def: HashMap<u32, RuleRef> = HashMap::new();
-        let mut all_groups: HashMap<&str, RuleRef> = HashMap::new();
+        let mut first_def: FastMap<u32, RuleRef> = FastMap::default();
+        let mut all_groups: FastMap<&str, RuleRef> = FastMap::default();
         for &r in &order {
             let rule = ws.rule(r);
             if let Some(id) = rule.id {
@@ -272,7 +273,7 @@ impl LoadReplay {
         r: RuleRef,
         i: usize,
         value: &str,
-        first_def: &HashMap<u32, RuleRef>,
+        first_def: &FastMap<u32, RuleRef>,
         complete: bool,
     ) -> bool {
         let Ok(pid) = value.parse::<u32>() else {

@@ -98,6 +98,16 @@ pub fn prepare(original: &str) -> Prepared {
                 }
             }
             State::Tag => {
+                // Names and attributes: copy up to the next quote or `>` in one go.
+                let plain = rest
+                    .iter()
+                    .position(|&b| matches!(b, b'"' | b'\'' | b'>'))
+                    .unwrap_or(rest.len());
+                if plain > 0 {
+                    out.extend_from_slice(&rest[..plain]);
+                    i += plain;
+                    continue;
+                }
                 if c == b'"' || c == b'\'' {
                     state = State::TagQuoted(c);
                 } else if c == b'>' {
@@ -106,6 +116,15 @@ pub fn prepare(original: &str) -> Prepared {
                 out.push(c);
             }
             State::TagQuoted(q) => {
+                let plain = rest
+                    .iter()
+                    .position(|&b| b == q || b == b'<' || b == b'&')
+                    .unwrap_or(rest.len());
+                if plain > 0 {
+                    out.extend_from_slice(&rest[..plain]);
+                    i += plain;
+                    continue;
+                }
                 if c == q {
                     state = State::Tag;
                     out.push(c);

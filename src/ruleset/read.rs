@@ -604,19 +604,22 @@ fn is_match_field(name: &str) -> bool {
         ))
 }
 
-/// Splits on any of `seps`, returning non-empty trimmed pieces and their byte offsets.
+/// Splits on any of `seps` (ASCII), returning non-empty trimmed pieces and their byte offsets.
 pub fn split_list<'s>(s: &'s str, seps: &[char]) -> Vec<(&'s str, usize)> {
+    let is_sep = |b: u8| seps.iter().any(|&c| c as u32 == b as u32);
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ','))) {
-        if i == s.len() || seps.contains(&c) {
+    let bytes = s.as_bytes();
+    for i in 0..=bytes.len() {
+        // Separators are ASCII, so every split point is a character boundary.
+        if i == bytes.len() || is_sep(bytes[i]) {
             let piece = &s[start..i];
             let trimmed = piece.trim();
             if !trimmed.is_empty() {
                 let lead = piece.len() - piece.trim_start().len();
                 out.push((trimmed, start + lead));
             }
-            start = i + c.len_utf8();
+            start = i + 1;
         }
     }
     out

@@ -56,11 +56,15 @@ impl<'p> Suggester<'p> {
         let mut similar = similar::SimilarIndex::default();
         let mut facts = HashMap::new();
         let mut features = HashMap::new();
-        for r in project.ws.rule_refs() {
-            if project.ws.files[r.file].file.salvaged {
-                continue;
-            }
-            let f = facts::rule_facts(&project.ws, &project.replay, r);
+        let rules: Vec<RuleRef> = project
+            .ws
+            .rule_refs()
+            .filter(|r| !project.ws.files[r.file].file.salvaged)
+            .collect();
+        let all_facts = crate::parallel::map(&rules, 256, |&r| {
+            facts::rule_facts(&project.ws, &project.replay, r)
+        });
+        for (r, f) in rules.into_iter().zip(all_facts) {
             let rule = project.ws.rule(r);
             let tags = technique_tags(project, r);
             let feats = similar.features(rule, &f, true);
