@@ -57,7 +57,17 @@ pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
         Ok(doc) => doc,
         Err(e) => {
             let offset = error_offset(&prepared, &e, source.text.len());
-            let message = strip_position(&e.to_string());
+            let mut message = strip_position(&e.to_string());
+            if let roxmltree::Error::UnexpectedCloseTag(expected, _, _) = &e {
+                // Say where the element left open was opened: that is where the fix goes.
+                if let Some(at) = last_open_tag(&source.text[..offset], expected) {
+                    let lc = source.lines.line_col(&source.text, at);
+                    message.push_str(&format!(
+                        " (the <{expected}> opened at {}:{} is not closed)",
+                        lc.line, lc.column
+                    ));
+                }
+            }
             return Err(Box::new(LoadFailure {
                 path: source.path.clone(),
                 error: ReadError {
@@ -96,6 +106,20 @@ fn error_offset(prepared: &Prepared, e: &roxmltree::Error, original_len: usize) 
         .nth(pos.col.saturating_sub(1) as usize)
         .map_or(text.len() - line_start, |(i, _)| i);
     prepared.to_original(line_start + in_line, original_len)
+}
+
+/// Where the last `<name` start tag before the end of `text` begins.
+fn last_open_tag(text: &str, name: &str) -> Option<usize> {
+    let needle = format!("<{name}");
+    text.match_indices(&needle)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            text[i + needle.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace())
+        })
+        .last()
 }
 
 /// roxmltree appends " at ROW:COL" in prepared coordinates; we report our own position.
@@ -669,7 +693,10 @@ mod tests {
         let at = err.error.offset.unwrap();
         let lc = err.source.as_ref().unwrap().lines.line_col(text, at);
         assert_eq!(lc.line, 3, "{}", err.error.message);
-        assert!(err.error.message.contains("rul"), "{}", err.error.message);
+        assert_eq!(
+            err.error.message,
+            "not readable as Wazuh XML: expected 'rule' tag, not 'rul' (the <rule> opened at 2:3 is not closed)"
+        );
     }
 
     #[test]
