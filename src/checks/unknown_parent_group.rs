@@ -66,8 +66,7 @@ impl Check for UnknownParentGroup {
                     let wanted = squash(&p.value);
                     let close = ctx
                         .replay
-                        .by_group
-                        .keys()
+                        .group_names(rule)
                         .filter(|g| squash(g) == wanted)
                         .min();
                     match close {

@@ -65,7 +65,12 @@ impl Workspace {
             .iter()
             .filter(|p| seen.insert(canonical(p)))
             .collect();
-        rest.sort_by(|a, b| a.file_name().cmp(&b.file_name()).then(a.cmp(b)));
+        // One deployment per folder, each folder's files by file name.
+        rest.sort_by(|a, b| {
+            a.parent()
+                .cmp(&b.parent())
+                .then(a.file_name().cmp(&b.file_name()))
+        });
         ordered.extend(rest.into_iter().map(|p| (p.clone(), Origin::Linted)));
 
         let results = read_all(&ordered);
@@ -167,44 +172,114 @@ pub enum LoadEvent {
     Dropped { rule: RuleRef },
 }
 
+/// A deployment unit: 0 for the `--ruleset` folders, then one per folder of files given.
+pub type Unit = usize;
+const BASE: Unit = 0;
+
 /// The result of replaying the load order.
+///
+/// Each folder of files given is one deployment (the manager reads one flat `etc/rules`;
+/// two `local_rules.xml` from two folders cannot both be there): it loads after the
+/// rulesets, its files in file-name order. Ids and groups of different folders do not meet,
+/// so a repository of per-team folders gives no false duplicates; a parent that only
+/// another folder defines is not reported missing either.
 #[derive(Debug, Default)]
 pub struct LoadReplay {
-    /// First definition of each id (what the manager keeps).
-    pub by_id: FastMap<u32, RuleRef>,
-    /// Every rule carrying each group (own or enclosing), in load order.
-    pub by_group: FastMap<String, Vec<RuleRef>>,
+    unit_of_file: Vec<Unit>,
+    /// Per unit: the first definition of each id (what the manager keeps).
+    ids: Vec<FastMap<u32, RuleRef>>,
+    /// Per unit: every rule carrying each group (own or enclosing), in load order.
+    groups: Vec<FastMap<String, Vec<RuleRef>>>,
     pub dropped: FastSet<RuleRef>,
     pub events: Vec<LoadEvent>,
+}
+
+/// Where ids and groups first appear, per unit and anywhere, to tell "later" from "nowhere".
+struct Definitions<'w> {
+    unit_ids: Vec<FastMap<u32, RuleRef>>,
+    unit_groups: Vec<FastMap<&'w str, RuleRef>>,
+    any_ids: FastSet<u32>,
+    any_groups: FastSet<&'w str>,
+}
+
+/// How the manager matches `if_group` (os_regex's OS_Match): `|` separates alternatives,
+/// each found case-insensitively anywhere in the group name, or at its start after `^`.
+pub fn group_pattern_matches(pattern: &str, group: &str) -> bool {
+    let group = group.to_ascii_lowercase();
+    pattern.split('|').any(|alt| {
+        let alt = alt.to_ascii_lowercase();
+        match alt.strip_prefix('^') {
+            Some(start) => group.starts_with(start),
+            None => !alt.is_empty() && group.contains(&alt),
+        }
+    })
+}
+
+fn units_of(ws: &Workspace) -> Vec<Unit> {
+    let mut dirs: Vec<Option<&Path>> = Vec::new();
+    ws.files
+        .iter()
+        .map(|lf| {
+            if lf.origin == Origin::Ruleset {
+                return BASE;
+            }
+            let dir = lf.file.source.path.parent();
+            match dirs.iter().position(|d| *d == dir) {
+                Some(i) => i + 1,
+                None => {
+                    dirs.push(dir);
+                    dirs.len()
+                }
+            }
+        })
+        .collect()
 }
 
 impl LoadReplay {
     /// Replays the load order. With `complete` false (no ruleset loaded), a parent that
     /// exists nowhere is assumed to be a stock rule this run does not see, and kept.
     pub fn run(ws: &Workspace, complete: bool) -> LoadReplay {
+        let unit_of_file = units_of(ws);
+        let units = unit_of_file.iter().copied().max().unwrap_or(BASE) + 1;
         let order: Vec<RuleRef> = ws
             .rule_refs()
             .filter(|r| !ws.files[r.file].file.salvaged)
             .collect();
-        // Where each id and group first appears anywhere, to tell "later" from "nowhere".
-        let mut first_def: FastMap<u32, RuleRef> = FastMap::default();
-        let mut all_groups: FastMap<&str, RuleRef> = FastMap::default();
+        let mut defs = Definitions {
+            unit_ids: vec![FastMap::default(); units],
+            unit_groups: vec![FastMap::default(); units],
+            any_ids: FastSet::default(),
+            any_groups: FastSet::default(),
+        };
         for &r in &order {
             let rule = ws.rule(r);
+            let u = unit_of_file[r.file];
             if let Some(id) = rule.id {
-                first_def.entry(id).or_insert(r);
+                // An overwrite changes a rule defined elsewhere (usually the stock ruleset);
+                // it is not where the id comes from, so it cannot "load later" than a child.
+                if !rule.overwrite {
+                    defs.unit_ids[u].entry(id).or_insert(r);
+                }
+                defs.any_ids.insert(id);
             }
             for g in rule.all_groups() {
-                all_groups.entry(g).or_insert(r);
+                defs.unit_groups[u].entry(g).or_insert(r);
+                defs.any_groups.insert(g);
             }
         }
 
-        let mut replay = LoadReplay::default();
+        let mut replay = LoadReplay {
+            unit_of_file,
+            ids: vec![FastMap::default(); units],
+            groups: vec![FastMap::default(); units],
+            ..LoadReplay::default()
+        };
         for &r in &order {
             let rule = ws.rule(r);
+            let u = replay.unit_of_file[r.file];
             if let Some(id) = rule.id {
-                match replay.by_id.get(&id) {
-                    Some(&first) if !rule.overwrite => {
+                match replay.rule_by_id(r, id) {
+                    Some(first) if !rule.overwrite => {
                         replay
                             .events
                             .push(LoadEvent::DuplicateId { rule: r, first });
@@ -231,17 +306,9 @@ impl LoadReplay {
                     named_parents += 1;
                 }
                 let ok = if p.kind.names_rule_ids() {
-                    replay.check_sid_parent(rule, r, i, &p.value, &first_def, complete)
-                } else if replay.by_group.contains_key(&p.value) {
-                    true
+                    replay.check_sid_parent(rule, r, i, &p.value, &defs, complete)
                 } else {
-                    let later = all_groups.get(p.value.as_str()).copied();
-                    replay.events.push(LoadEvent::GroupNotFound {
-                        rule: r,
-                        parent: i,
-                        later,
-                    });
-                    later.is_none() && !complete
+                    replay.check_group_parent(r, i, &p.value, &defs, complete)
                 };
                 if ok && !is_context {
                     kept_parents += 1;
@@ -253,18 +320,68 @@ impl LoadReplay {
                 continue;
             }
             if let Some(id) = rule.id {
-                replay.by_id.entry(id).or_insert(r);
+                replay.ids[u].entry(id).or_insert(r);
             }
             for g in rule.all_groups() {
-                match replay.by_group.get_mut(g) {
+                match replay.groups[u].get_mut(g) {
                     Some(rules) => rules.push(r),
                     None => {
-                        replay.by_group.insert(g.to_string(), vec![r]);
+                        replay.groups[u].insert(g.to_string(), vec![r]);
                     }
                 }
             }
         }
         replay
+    }
+
+    fn unit(&self, r: RuleRef) -> Unit {
+        self.unit_of_file.get(r.file).copied().unwrap_or(BASE)
+    }
+
+    /// The first loaded rule with this id, as `from`'s deployment sees it (the rulesets load
+    /// first, so a stock rule is found before a custom `overwrite="yes"` of it).
+    pub fn rule_by_id(&self, from: RuleRef, id: u32) -> Option<RuleRef> {
+        let u = self.unit(from);
+        self.ids
+            .get(BASE)
+            .and_then(|m| m.get(&id))
+            .or_else(|| self.ids.get(u).and_then(|m| m.get(&id)))
+            .copied()
+    }
+
+    /// The loaded rules an `if_group` pattern names, as `from`'s deployment sees them, in
+    /// load order.
+    pub fn rules_in_group(&self, from: RuleRef, pattern: &str) -> Vec<RuleRef> {
+        let u = self.unit(from);
+        let tables = std::iter::once(BASE)
+            .chain((u != BASE).then_some(u))
+            .filter_map(|x| self.groups.get(x));
+        let mut out: Vec<RuleRef> = Vec::new();
+        for table in tables {
+            match table.get(pattern) {
+                Some(rules) => out.extend(rules),
+                None => out.extend(
+                    table
+                        .iter()
+                        .filter(|(name, _)| group_pattern_matches(pattern, name))
+                        .flat_map(|(_, rules)| rules),
+                ),
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Every group name `from`'s deployment has loaded.
+    pub fn group_names(&self, from: RuleRef) -> impl Iterator<Item = &str> {
+        let u = self.unit(from);
+        let unit = if u == BASE { None } else { self.groups.get(u) };
+        self.groups
+            .get(BASE)
+            .into_iter()
+            .chain(unit)
+            .flat_map(|m| m.keys().map(String::as_str))
     }
 
     fn check_sid_parent(
@@ -273,7 +390,7 @@ impl LoadReplay {
         r: RuleRef,
         i: usize,
         value: &str,
-        first_def: &FastMap<u32, RuleRef>,
+        defs: &Definitions,
         complete: bool,
     ) -> bool {
         let Ok(pid) = value.parse::<u32>() else {
@@ -281,29 +398,37 @@ impl LoadReplay {
                 .push(LoadEvent::ParentNotFound { rule: r, parent: i });
             return false;
         };
-        if Some(pid) == rule.id && self.by_id.get(&pid).is_none_or(|&f| f == r) {
+        let loaded = self.rule_by_id(r, pid);
+        if Some(pid) == rule.id && loaded.is_none_or(|f| f == r) {
             self.events
                 .push(LoadEvent::SelfParent { rule: r, parent: i });
             return false;
         }
-        if self.by_id.contains_key(&pid) {
+        if loaded.is_some() {
             return true;
         }
-        match first_def.get(&pid) {
-            Some(&parent_rule) if self.dropped.contains(&parent_rule) => {
+        let u = self.unit(r);
+        let defined = defs.unit_ids[u]
+            .get(&pid)
+            .or_else(|| defs.unit_ids[BASE].get(&pid))
+            .copied();
+        match defined {
+            Some(parent_rule) if self.dropped.contains(&parent_rule) => {
                 self.events.push(LoadEvent::ParentDropped {
                     rule: r,
                     parent: i,
                     parent_rule,
                 });
             }
-            Some(&parent_rule) => {
+            Some(parent_rule) => {
                 self.events.push(LoadEvent::ParentLoadsLater {
                     rule: r,
                     parent: i,
                     parent_rule,
                 });
             }
+            // Another folder defines it: deployed together, it would be there.
+            None if defs.any_ids.contains(&pid) => return true,
             None => {
                 self.events
                     .push(LoadEvent::ParentNotFound { rule: r, parent: i });
@@ -313,26 +438,82 @@ impl LoadReplay {
         false
     }
 
+    fn check_group_parent(
+        &mut self,
+        r: RuleRef,
+        i: usize,
+        pattern: &str,
+        defs: &Definitions,
+        complete: bool,
+    ) -> bool {
+        if !self.rules_in_group(r, pattern).is_empty() {
+            return true;
+        }
+        let u = self.unit(r);
+        let first_in = |table: &FastMap<&str, RuleRef>| -> Option<RuleRef> {
+            table.get(pattern).copied().or_else(|| {
+                table
+                    .iter()
+                    .filter(|(name, _)| group_pattern_matches(pattern, name))
+                    .map(|(_, r)| *r)
+                    .min()
+            })
+        };
+        let later = first_in(&defs.unit_groups[u]).or_else(|| first_in(&defs.unit_groups[BASE]));
+        let anywhere = defs.any_groups.contains(pattern)
+            || defs
+                .any_groups
+                .iter()
+                .any(|g| group_pattern_matches(pattern, g));
+        if later.is_none() && anywhere {
+            // Another folder carries it: deployed together, it would be there.
+            return true;
+        }
+        self.events.push(LoadEvent::GroupNotFound {
+            rule: r,
+            parent: i,
+            later,
+        });
+        later.is_none() && !complete
+    }
+
     /// The rules a rule's `if_sid`/`if_group` (and `if_matched_*`) name, as loaded.
-    pub fn parents_of(&self, rule: &Rule) -> Vec<RuleRef> {
+    pub fn parents_of(&self, ws: &Workspace, r: RuleRef) -> Vec<RuleRef> {
         let mut out = Vec::new();
-        for p in &rule.parents {
+        for p in &ws.rule(r).parents {
             if p.kind.names_rule_ids() {
-                if let Some(r) = p
+                if let Some(x) = p
                     .value
                     .parse::<u32>()
                     .ok()
-                    .and_then(|id| self.by_id.get(&id))
+                    .and_then(|id| self.rule_by_id(r, id))
                 {
-                    out.push(*r);
+                    out.push(x);
                 }
-            } else if let Some(rs) = self.by_group.get(&p.value) {
+            } else {
                 // A group names many rules; the first few carry its meaning.
-                out.extend(rs.iter().take(8).copied());
+                out.extend(self.rules_in_group(r, &p.value).into_iter().take(8));
             }
         }
         out.sort();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_pattern_matches as m;
+
+    #[test]
+    fn if_group_matches_as_the_manager_does() {
+        assert!(m("sysmon_event1", "sysmon_event1"));
+        assert!(m("web|attack", "attack"));
+        assert!(m("Authentication_Failed", "authentication_failed"));
+        // A substring matches: `sysmon_event_1` names sysmon_event_10..19.
+        assert!(m("sysmon_event_1", "sysmon_event_11"));
+        assert!(!m("sysmon_event_7", "sysmon_event7"));
+        assert!(m("^sysmon", "sysmon_event7"));
+        assert!(!m("^event", "sysmon_event7"));
     }
 }

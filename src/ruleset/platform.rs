@@ -73,7 +73,7 @@ pub fn rule_platform(ws: &Workspace, replay: &LoadReplay, r: RuleRef) -> Option<
         }
         frontier = frontier
             .iter()
-            .flat_map(|&x| replay.parents_of(ws.rule(x)))
+            .flat_map(|&x| replay.parents_of(ws, x))
             .collect();
         if frontier.is_empty() {
             return None;

@@ -137,8 +137,9 @@ fn strip_position(message: &str) -> String {
 }
 
 fn collect_vars(doc: &Document, text: &str, prepared: &Prepared) -> HashMap<String, String> {
+    // os_xml takes <var> definitions wherever they stand, not only at the top level.
     doc.root_element()
-        .children()
+        .descendants()
         .filter(|n| n.is_element() && n.tag_name().name().eq_ignore_ascii_case("var"))
         .filter_map(|n| {
             let name = n.attribute("name")?.to_string();
@@ -294,6 +295,8 @@ impl<'a> Reader<'a> {
             for child in node.children().filter(Node::is_element) {
                 if is(&child, "rule") {
                     rules.push(self.read_rule(child, &enclosing));
+                } else if is(&child, "var") {
+                    // A variable definition: os_xml applies and removes it before the rules are read.
                 } else {
                     problems.push(Spanned {
                         value: format!(

@@ -152,7 +152,7 @@ pub fn rule_facts(ws: &Workspace, replay: &LoadReplay, r: RuleRef) -> RuleFacts 
     for depth in 1..=3u8 {
         let next: Vec<RuleRef> = frontier
             .iter()
-            .flat_map(|&x| replay.parents_of(ws.rule(x)))
+            .flat_map(|&x| replay.parents_of(ws, x))
             .filter(|p| !seen.contains(p))
             .collect();
         if next.is_empty() {

@@ -30,12 +30,11 @@ pub fn collect(
                     p.value
                         .parse::<u32>()
                         .ok()
-                        .and_then(|id| replay.by_id.get(&id))
-                        .copied()
+                        .and_then(|id| replay.rule_by_id(x, id))
                         .into_iter()
                         .collect()
                 } else {
-                    replay.by_group.get(&p.value).cloned().unwrap_or_default()
+                    replay.rules_in_group(x, &p.value)
                 };
                 let members: Vec<RuleRef> =
                     members.into_iter().filter(|m| seen.insert(*m)).collect();
