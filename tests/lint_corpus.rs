@@ -253,7 +253,7 @@ fn community_rulesets() {
     let comment_re = Regex::new(r"(?s)<!--.*?-->").unwrap();
     let mut expected: BTreeSet<(String, u32)> = BTreeSet::new();
     let mut by_folder: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
-    for f in wazuh_mitre::ruleset::discover::expand_paths(&[dir.clone()]).unwrap() {
+    for f in wazuh_mitre::ruleset::discover::expand_paths(std::slice::from_ref(&dir)).unwrap() {
         by_folder
             .entry(f.parent().unwrap().to_path_buf())
             .or_default()
