@@ -31,7 +31,7 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
             &format!("mitre/cti ATT&CK-v{version} ({file})"),
         )?;
         out.push((
-            format!("enterprise-attack-{version}.json"),
+            format!("compact-v{version}.json"),
             render_version(&imported.table),
         ));
         newest_text = Some(imported.text);
@@ -46,12 +46,9 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
             table.version
         ));
     }
-    out.push((
-        format!("enterprise-attack-{version}.json"),
-        render_version(&table),
-    ));
+    out.push((format!("compact-v{version}.json"), render_version(&table)));
     if let Some(text) = newest_text {
-        out.push((format!("text-{}.json", text.version), render_text(&text)));
+        out.push((format!("text-v{}.json", text.version), render_text(&text)));
     }
     Ok(out)
 }

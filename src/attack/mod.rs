@@ -17,22 +17,22 @@ pub const WAZUH_4_MANAGER_VERSION: &str = "13.1";
 const EMBEDDED: &[(&str, &str)] = &[
     (
         "9.0",
-        include_str!("../../rules-db/attack/enterprise-attack-9.0.json"),
+        include_str!("../../rules-db/attack/compact-v9.0.json"),
     ),
     (
         "13.1",
-        include_str!("../../rules-db/attack/enterprise-attack-13.1.json"),
+        include_str!("../../rules-db/attack/compact-v13.1.json"),
     ),
     (
         "18.1",
-        include_str!("../../rules-db/attack/enterprise-attack-18.1.json"),
+        include_str!("../../rules-db/attack/compact-v18.1.json"),
     ),
     (
         "19.2",
-        include_str!("../../rules-db/attack/enterprise-attack-19.2.json"),
+        include_str!("../../rules-db/attack/compact-v19.2.json"),
     ),
 ];
-const EMBEDDED_TEXT: &str = include_str!("../../rules-db/attack/text-18.1.json");
+const EMBEDDED_TEXT: &str = include_str!("../../rules-db/attack/text-v18.1.json");
 
 /// One ATT&CK version with its lookup indexes.
 #[derive(Debug)]
