@@ -40,25 +40,26 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
         .collect();
     assert_eq!(error_codes, BTreeSet::from(["WM101", "WM102"]));
 
+    let key_of = |d: &wazuh_mitre::checks::Diagnostic| {
+        let f = &p.ws.files[d.file].file;
+        let name = f
+            .source
+            .path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        (
+            name,
+            d.span.start,
+            d.span.slice(&f.source.text).trim().to_string(),
+        )
+    };
     let found = |code: &str| -> Found {
         diags
             .iter()
             .filter(|d| d.code == code)
-            .map(|d| {
-                let f = &p.ws.files[d.file].file;
-                let name = f
-                    .source
-                    .path
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                (
-                    name,
-                    d.span.start,
-                    d.span.slice(&f.source.text).trim().to_string(),
-                )
-            })
+            .map(key_of)
             .collect()
     };
 
@@ -153,19 +154,7 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
                 .as_ref()
                 .is_some_and(|f| f.applicability == Applicability::Safe)
         })
-        .map(|d| {
-            let f = &p.ws.files[d.file].file;
-            (
-                f.source
-                    .path
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                d.span.start,
-                d.span.slice(&f.source.text).to_string(),
-            )
-        })
+        .map(|d| key_of(d))
         .collect();
     assert_eq!(fixable, revoked_fixable);
     assert!(revoked
