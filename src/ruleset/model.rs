@@ -178,7 +178,8 @@ pub struct Rule {
     /// The rule's own `<group>` names, in order.
     pub groups: Vec<String>,
     /// The enclosing `<group name=...>` names.
-    pub enclosing_groups: Vec<String>,
+    /// Shared by every rule of one `<group>` element.
+    pub enclosing_groups: std::sync::Arc<[String]>,
     pub fields: Vec<MatchField>,
     pub options: Vec<String>,
     pub info: Vec<Spanned<String>>,

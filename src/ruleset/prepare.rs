@@ -51,10 +51,7 @@ pub fn prepare(original: &str) -> Prepared {
         match state {
             State::Text => {
                 // Plain text is most of a file: copy it in one go up to the next `<` or `&`.
-                let plain = rest
-                    .iter()
-                    .position(|&b| b == b'<' || b == b'&')
-                    .unwrap_or(rest.len());
+                let plain = memchr::memchr2(b'<', b'&', rest).unwrap_or(rest.len());
                 if plain > 0 {
                     out.extend_from_slice(&rest[..plain]);
                     i += plain;
@@ -99,10 +96,7 @@ pub fn prepare(original: &str) -> Prepared {
             }
             State::Tag => {
                 // Names and attributes: copy up to the next quote or `>` in one go.
-                let plain = rest
-                    .iter()
-                    .position(|&b| matches!(b, b'"' | b'\'' | b'>'))
-                    .unwrap_or(rest.len());
+                let plain = memchr::memchr3(b'"', b'\'', b'>', rest).unwrap_or(rest.len());
                 if plain > 0 {
                     out.extend_from_slice(&rest[..plain]);
                     i += plain;
@@ -116,10 +110,7 @@ pub fn prepare(original: &str) -> Prepared {
                 out.push(c);
             }
             State::TagQuoted(q) => {
-                let plain = rest
-                    .iter()
-                    .position(|&b| b == q || b == b'<' || b == b'&')
-                    .unwrap_or(rest.len());
+                let plain = memchr::memchr3(q, b'<', b'&', rest).unwrap_or(rest.len());
                 if plain > 0 {
                     out.extend_from_slice(&rest[..plain]);
                     i += plain;
@@ -137,7 +128,7 @@ pub fn prepare(original: &str) -> Prepared {
                 }
             }
             State::Comment => {
-                let plain = rest.iter().position(|&b| b == b'-').unwrap_or(rest.len());
+                let plain = memchr::memchr(b'-', rest).unwrap_or(rest.len());
                 if plain > 0 {
                     out.extend_from_slice(&rest[..plain]);
                     i += plain;

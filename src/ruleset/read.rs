@@ -288,10 +288,11 @@ impl<'a> Reader<'a> {
                 });
                 continue;
             }
-            let enclosing: Vec<String> = split_list(node.attribute("name").unwrap_or(""), &[','])
-                .into_iter()
-                .map(|(s, _)| s.to_string())
-                .collect();
+            let enclosing: std::sync::Arc<[String]> =
+                split_list(node.attribute("name").unwrap_or(""), &[','])
+                    .into_iter()
+                    .map(|(s, _)| s.to_string())
+                    .collect();
             for child in node.children().filter(Node::is_element) {
                 if is(&child, "rule") {
                     rules.push(self.read_rule(child, &enclosing));
@@ -311,7 +312,7 @@ impl<'a> Reader<'a> {
         (kind, rules, problems)
     }
 
-    fn read_rule(&self, node: Node, enclosing: &[String]) -> Rule {
+    fn read_rule(&self, node: Node, enclosing: &std::sync::Arc<[String]>) -> Rule {
         let len = self.text.len();
         let attributes: Vec<Attribute> = node
             .attributes()
@@ -357,7 +358,7 @@ impl<'a> Reader<'a> {
             parents: Vec::new(),
             description: None,
             groups: Vec::new(),
-            enclosing_groups: enclosing.to_vec(),
+            enclosing_groups: enclosing.clone(),
             fields: Vec::new(),
             options: Vec::new(),
             info: Vec::new(),
@@ -598,7 +599,7 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
             parents: Vec::new(),
             description,
             groups: Vec::new(),
-            enclosing_groups: Vec::new(),
+            enclosing_groups: std::sync::Arc::from(Vec::new()),
             fields: Vec::new(),
             options: Vec::new(),
             info: Vec::new(),
@@ -672,7 +673,7 @@ mod tests {
         let parents: Vec<&str> = r.parents.iter().map(|p| p.value.as_str()).collect();
         assert_eq!(parents, ["5501", "5502"]);
         assert_eq!(r.parents[0].span.slice(text), "$P");
-        assert_eq!(r.enclosing_groups, ["a", "b"]);
+        assert_eq!(&*r.enclosing_groups, ["a", "b"]);
         assert_eq!(r.groups, ["authentication_failed"]);
         assert_eq!(
             r.description_text(),
