@@ -149,19 +149,9 @@ impl Project {
             let ignored = self
                 .config
                 .ignored_for(&self.ws.files[d.file].file.source.path);
-            !ignored.iter().any(|s| {
-                checks::registry::selects(
-                    s,
-                    &checks::CheckInfo {
-                        code: d.code,
-                        name: d.name,
-                        severity: d.severity,
-                        summary: "",
-                        fix: None,
-                        scope: checks::Scope::Rules,
-                    },
-                )
-            })
+            !ignored
+                .iter()
+                .any(|s| checks::registry::selects_code(s, d.code, d.name))
         });
         for d in &mut out {
             if let Some(&s) = self.config.severity.get(d.code) {

@@ -59,10 +59,15 @@ pub fn all_infos() -> Vec<&'static CheckInfo> {
 
 /// Whether `selector` (a code, a code prefix such as `WM1`, a name, or `ALL`) names `info`.
 pub fn selects(selector: &str, info: &CheckInfo) -> bool {
+    selects_code(selector, info.code, info.name)
+}
+
+/// The same, for a diagnostic's code and name.
+pub fn selects_code(selector: &str, code: &str, name: &str) -> bool {
     let s = selector.trim();
     s.eq_ignore_ascii_case("all")
-        || info.code.starts_with(&s.to_ascii_uppercase())
-        || info.name.eq_ignore_ascii_case(s)
+        || code.starts_with(&s.to_ascii_uppercase())
+        || name.eq_ignore_ascii_case(s)
 }
 
 /// `--select` / `--ignore` (and the same configuration keys).

@@ -2,7 +2,7 @@
 //! a rule silences those checks for that rule; `<!-- wazuh-mitre: ignore -->` silences all.
 //! A suppression that silences nothing is itself reported (`unused-suppression`).
 
-use super::registry::{all_infos, selects, Selection, UNUSED_SUPPRESSION};
+use super::registry::{all_infos, selects, selects_code, Selection, UNUSED_SUPPRESSION};
 use super::tags::removal_span;
 use super::{Diagnostic, Edit, Fix};
 use crate::ruleset::load::{Origin, Workspace};
@@ -81,18 +81,11 @@ pub fn apply(
     }
     let mut kept = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
-        let info_like = super::CheckInfo {
-            code: d.code,
-            name: d.name,
-            severity: d.severity,
-            summary: "",
-            fix: None,
-            scope: super::Scope::Rules,
-        };
         let hit = sups.iter_mut().find(|s| {
             s.file == d.file
                 && s.rule_span.contains(d.span)
-                && (s.selectors.is_empty() || s.selectors.iter().any(|x| selects(x, &info_like)))
+                && (s.selectors.is_empty()
+                    || s.selectors.iter().any(|x| selects_code(x, d.code, d.name)))
         });
         match hit {
             Some(s) => s.used = true,
