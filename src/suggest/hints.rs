@@ -86,12 +86,91 @@ pub struct Hint {
     field: Option<Regex>,
     value: Option<Regex>,
     text: Option<BytesRegex>,
+    text_pattern: Option<String>,
 }
 
 /// Every hint, compiled.
 #[derive(Debug)]
 pub struct HintSet {
     pub hints: Vec<Hint>,
+    /// Which hints' `text` patterns can match a text: only those are run.
+    anchors: TextAnchors,
+}
+
+/// The literal prefixes every match of a `text` pattern must start with, for all patterns in
+/// one Aho-Corasick automaton. Patterns without a usable set (a prefix of one byte, or none)
+/// are always run.
+#[derive(Debug)]
+struct TextAnchors {
+    automaton: aho_corasick::AhoCorasick,
+    /// Hint index of each literal.
+    owner: Vec<usize>,
+    always: Vec<usize>,
+}
+
+fn literal_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().len() < 2) {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = literals
+        .iter()
+        .map(|l| l.as_bytes().to_ascii_lowercase())
+        .collect();
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+impl TextAnchors {
+    fn build(hints: &[Hint]) -> Result<TextAnchors, String> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owner = Vec::new();
+        let mut always = Vec::new();
+        for (i, h) in hints.iter().enumerate() {
+            let Some(pattern) = &h.text_pattern else {
+                continue;
+            };
+            match literal_prefixes(pattern) {
+                Some(prefixes) => {
+                    for p in prefixes {
+                        literals.push(p);
+                        owner.push(i);
+                    }
+                }
+                None => always.push(i),
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&literals)
+            .map_err(|e| format!("hint anchors: {e}"))?;
+        Ok(TextAnchors {
+            automaton,
+            owner,
+            always,
+        })
+    }
+
+    /// For each hint, whether its `text` pattern could match `text`.
+    fn candidates(&self, text: &str, hints: usize) -> Vec<bool> {
+        let mut out = vec![false; hints];
+        for &i in &self.always {
+            out[i] = true;
+        }
+        for m in self.automaton.find_overlapping_iter(text) {
+            out[self.owner[m.pattern().as_usize()]] = true;
+        }
+        out
+    }
 }
 
 fn nearest<T: PartialEq>(facts: &[At<T>], wanted: &[T]) -> Option<u8> {
@@ -104,7 +183,8 @@ fn nearest<T: PartialEq>(facts: &[At<T>], wanted: &[T]) -> Option<u8> {
 
 impl Hint {
     /// The depth at which every condition holds (the farthest one counts), if they all do.
-    fn matches(&self, facts: &RuleFacts) -> Option<u8> {
+    /// `may_match_text`: whether the `text` pattern's literal prefixes occur in the text.
+    fn matches(&self, facts: &RuleFacts, may_match_text: bool) -> Option<u8> {
         let mut depth = 0u8;
         let mut any = false;
         let mut need = |d: Option<u8>| -> Option<()> {
@@ -144,7 +224,7 @@ impl Hint {
             (None, None) => {}
         }
         if let Some(t) = &self.text {
-            need(t.is_match(facts.text.as_bytes()).then_some(0))?;
+            need((may_match_text && t.is_match(facts.text.as_bytes())).then_some(0))?;
         }
         any.then_some(depth)
     }
@@ -197,6 +277,7 @@ impl HintSet {
                     .map_err(|e| format!("{name}: hint {} ({}): {e}", i + 1, h.why))?;
                 hints.push(Hint {
                     file: name,
+                    text_pattern: w.text.clone(),
                     field: re(&w.field)?,
                     value: re(&w.value)?,
                     text,
@@ -216,7 +297,8 @@ impl HintSet {
                 });
             }
         }
-        Ok(HintSet { hints })
+        let anchors = TextAnchors::build(&hints)?;
+        Ok(HintSet { hints, anchors })
     }
 
     pub fn embedded() -> HintSet {
@@ -238,8 +320,9 @@ impl HintSet {
     }
 
     pub fn collect(&self, facts: &RuleFacts, out: &mut Vec<Evidence>) {
-        for h in &self.hints {
-            if let Some(depth) = h.matches(facts) {
+        let candidates = self.anchors.candidates(&facts.text, self.hints.len());
+        for (h, may) in self.hints.iter().zip(candidates) {
+            if let Some(depth) = h.matches(facts, may) {
                 let strength = h.weight * DEPTH_DECAY.powi(depth as i32);
                 let detail = if depth == 0 {
                     h.why.clone()
