@@ -33,11 +33,6 @@ impl Check for DuplicateRuleId {
             let LoadEvent::DuplicateId { rule, first } = *event else {
                 continue;
             };
-            let first_file = ctx.ws.file_of(first);
-            let at = first_file
-                .source
-                .lines
-                .line_col(&first_file.source.text, ctx.rule(first).span.start);
             let id_span = ctx
                 .rule(rule)
                 .id_raw
@@ -48,10 +43,9 @@ impl Check for DuplicateRuleId {
                 rule,
                 id_span,
                 format!(
-                    "rule id {} is already defined at {}:{}; the manager keeps that one and drops this rule",
+                    "rule id {} is already defined at {}; the manager keeps that one and drops this rule",
                     ctx.rule(rule).id.unwrap_or_default(),
-                    first_file.source.path.display(),
-                    at.line
+                    ctx.location(first)
                 ),
             ));
         }

@@ -108,6 +108,13 @@ impl<'a> Context<'a> {
         &self.ws.file_of(r).source.text
     }
 
+    /// `path:line` of a rule, for messages that point at another rule.
+    pub fn location(&self, r: RuleRef) -> String {
+        let src = &self.ws.file_of(r).source;
+        let at = src.lines.line_col(&src.text, self.rule(r).span.start);
+        format!("{}:{}", src.path.display(), at.line)
+    }
+
     pub fn is_linted(&self, r: RuleRef) -> bool {
         self.ws.files[r.file].origin == Origin::Linted
     }

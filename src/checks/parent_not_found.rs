@@ -43,22 +43,11 @@ impl Check for ParentNotFound {
                     rule,
                     parent,
                     parent_rule,
-                } => {
-                    let f = ctx.ws.file_of(parent_rule);
-                    let lc = f
-                        .source
-                        .lines
-                        .line_col(&f.source.text, ctx.rule(parent_rule).span.start);
-                    (
-                        rule,
-                        parent,
-                        format!(
-                            "loads after this rule ({}:{})",
-                            f.source.path.display(),
-                            lc.line
-                        ),
-                    )
-                }
+                } => (
+                    rule,
+                    parent,
+                    format!("loads after this rule ({})", ctx.location(parent_rule)),
+                ),
                 LoadEvent::ParentDropped { rule, parent, .. } => (
                     rule,
                     parent,

@@ -50,18 +50,10 @@ impl Check for UnknownParentGroup {
             }
             let p = &ctx.rule(rule).parents[parent];
             let why = match later {
-                Some(l) => {
-                    let f = ctx.ws.file_of(l);
-                    let lc = f
-                        .source
-                        .lines
-                        .line_col(&f.source.text, ctx.rule(l).span.start);
-                    format!(
-                        "is first carried by a rule that loads later ({}:{})",
-                        f.source.path.display(),
-                        lc.line
-                    )
-                }
+                Some(l) => format!(
+                    "is first carried by a rule that loads later ({})",
+                    ctx.location(l)
+                ),
                 None => {
                     let wanted = squash(&p.value);
                     let close = ctx
