@@ -107,11 +107,8 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
     let mut converged = false;
     // Rules left untagged, as the last pass saw them.
     let mut skipped: Vec<Skipped> = Vec::new();
-    for pass in 0..MAX_PASSES {
+    for _ in 0..MAX_PASSES {
         skipped.clear();
-        if std::env::var_os("WAZUH_MITRE_TRACE_FIX").is_some() {
-            eprintln!("fix pass {pass}");
-        }
         let mut per_file: BTreeMap<usize, Vec<(Edit, Applied)>> = BTreeMap::new();
         {
             let wants_suggester = opts.add_tags || opts.unsafe_fixes;
@@ -155,15 +152,6 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             if let (true, Some(s)) = (opts.add_tags, &suggester) {
                 add_suggested_tags(project, s, opts, untagged, &mut per_file, &mut skipped);
             }
-        }
-        if std::env::var_os("WAZUH_MITRE_TRACE_FIX").is_some() {
-            let n: usize = per_file.values().map(Vec::len).sum();
-            let tags = per_file
-                .values()
-                .flatten()
-                .filter(|(_, a)| a.code == "add-tags")
-                .count();
-            eprintln!("  {n} edits in {} files, {tags} new blocks", per_file.len());
         }
         if per_file.is_empty() {
             converged = true;
