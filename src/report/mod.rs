@@ -77,20 +77,19 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
             fix: None,
         });
     }
-    let texts: Vec<Arc<str>> = project
-        .ws
-        .files
-        .iter()
-        .map(|lf| Arc::<str>::from(lf.file.source.text.as_str()))
-        .collect();
+    // One shared copy per file that has findings (ruleset files usually have none).
+    let mut texts: Vec<Option<Arc<str>>> = vec![None; project.ws.files.len()];
     for d in diagnostics {
         let src = &project.ws.files[d.file].file.source;
+        let text = texts[d.file]
+            .get_or_insert_with(|| Arc::from(src.text.as_str()))
+            .clone();
         out.push(Finding {
             code: d.code,
             name: d.name,
             severity: d.severity,
             path: &src.path,
-            text: texts[d.file].clone(),
+            text,
             span: d.span,
             start: src.lines.line_col(&src.text, d.span.start),
             end: src.lines.line_col(&src.text, d.span.end),
