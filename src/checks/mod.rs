@@ -115,10 +115,6 @@ impl<'a> Context<'a> {
         format!("{}:{}", src.path.display(), at.line)
     }
 
-    pub fn is_linted(&self, r: RuleRef) -> bool {
-        self.ws.files[r.file].origin == Origin::Linted
-    }
-
     /// A diagnostic of `check` on a rule.
     pub fn diag(
         &self,

@@ -86,7 +86,6 @@ pub struct Hint {
     field: Option<Regex>,
     value: Option<Regex>,
     text: Option<BytesRegex>,
-    text_pattern: Option<String>,
 }
 
 /// Every hint, compiled.
@@ -131,14 +130,13 @@ fn literal_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
 }
 
 impl TextAnchors {
-    fn build(hints: &[Hint]) -> Result<TextAnchors, String> {
+    /// `patterns`: (hint index, its `text` pattern).
+    fn build(patterns: &[(usize, String)]) -> Result<TextAnchors, String> {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut always = Vec::new();
-        for (i, h) in hints.iter().enumerate() {
-            let Some(pattern) = &h.text_pattern else {
-                continue;
-            };
+        for (i, pattern) in patterns {
+            let i = *i;
             match literal_prefixes(pattern) {
                 Some(prefixes) => {
                     for p in prefixes {
@@ -234,6 +232,7 @@ impl HintSet {
     /// Parses and compiles hint files; errors name the file and the hint.
     pub fn parse(files: &[(&'static str, &str)]) -> Result<HintSet, String> {
         let mut hints = Vec::new();
+        let mut text_patterns: Vec<(usize, String)> = Vec::new();
         for (name, yaml) in files {
             let raw: RawFile = serde_yaml::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
             for (i, h) in raw.hints.into_iter().enumerate() {
@@ -275,9 +274,11 @@ impl HintSet {
                     .map(|t| RegexBuilder::new(t).unicode(false).build())
                     .transpose()
                     .map_err(|e| format!("{name}: hint {} ({}): {e}", i + 1, h.why))?;
+                if let Some(t) = &w.text {
+                    text_patterns.push((hints.len(), t.clone()));
+                }
                 hints.push(Hint {
                     file: name,
-                    text_pattern: w.text.clone(),
                     field: re(&w.field)?,
                     value: re(&w.value)?,
                     text,
@@ -297,7 +298,7 @@ impl HintSet {
                 });
             }
         }
-        let anchors = TextAnchors::build(&hints)?;
+        let anchors = TextAnchors::build(&text_patterns)?;
         Ok(HintSet { hints, anchors })
     }
 
