@@ -28,7 +28,8 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn lint(paths: &[PathBuf], rulesets: &[PathBuf]) -> usize {
+/// Loads as `wazuh-mitre lint` does, with the custom-range check off (stock ids are not custom).
+fn load(paths: &[PathBuf], rulesets: &[PathBuf]) -> Project {
     let config = Config {
         custom_range: Some(None),
         ..Config::default()
@@ -39,8 +40,13 @@ fn lint(paths: &[PathBuf], rulesets: &[PathBuf]) -> usize {
         no_default_ruleset: true,
         ..LoadOptions::default()
     };
-    let p = Project::load(&opts, config).unwrap();
-    p.lint(&Selection::default(), None).len()
+    Project::load(&opts, config).unwrap()
+}
+
+fn lint(paths: &[PathBuf], rulesets: &[PathBuf]) -> usize {
+    load(paths, rulesets)
+        .lint(&Selection::default(), None)
+        .len()
 }
 
 fn main() {
@@ -109,28 +115,10 @@ fn main() {
         ));
     });
     let load_only = median(15, || {
-        let config = Config {
-            custom_range: Some(None),
-            ..Config::default()
-        };
-        let opts = LoadOptions {
-            paths: vec![stock.clone()],
-            no_default_ruleset: true,
-            ..LoadOptions::default()
-        };
-        std::hint::black_box(Project::load(&opts, config).unwrap().ws.files.len());
+        std::hint::black_box(load(std::slice::from_ref(&stock), &[]).ws.files.len());
     });
     let render_stock = {
-        let config = Config {
-            custom_range: Some(None),
-            ..Config::default()
-        };
-        let opts = LoadOptions {
-            paths: vec![stock.clone()],
-            no_default_ruleset: true,
-            ..LoadOptions::default()
-        };
-        let p = Project::load(&opts, config).unwrap();
+        let p = load(std::slice::from_ref(&stock), &[]);
         let d = p.lint(&Selection::default(), None);
         median(15, || {
             let s = Summary::of(&p, &d);

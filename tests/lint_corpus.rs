@@ -12,9 +12,25 @@ use wazuh_mitre::attack::AttackDb;
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::checks::{Applicability, Severity};
 use wazuh_mitre::config::Config;
-use wazuh_mitre::ruleset::MitreEntryKind;
+use wazuh_mitre::ruleset::{MitreEntryKind, RuleFile, Span};
 
 type Found = BTreeSet<(String, usize, String)>;
+
+/// A finding's identity: file name, byte offset, and the text it points at.
+fn key(file: &RuleFile, span: Span) -> (String, usize, String) {
+    let name = file
+        .source
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    (
+        name,
+        span.start,
+        span.slice(&file.source.text).trim().to_string(),
+    )
+}
 
 fn no_custom_range() -> Config {
     Config {
@@ -40,21 +56,7 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
         .collect();
     assert_eq!(error_codes, BTreeSet::from(["WM101", "WM102"]));
 
-    let key_of = |d: &wazuh_mitre::checks::Diagnostic| {
-        let f = &p.ws.files[d.file].file;
-        let name = f
-            .source
-            .path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        (
-            name,
-            d.span.start,
-            d.span.slice(&f.source.text).trim().to_string(),
-        )
-    };
+    let key_of = |d: &wazuh_mitre::checks::Diagnostic| key(&p.ws.files[d.file].file, d.span);
     let found = |code: &str| -> Found {
         diags
             .iter()
@@ -78,26 +80,13 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
     let mut deprecated = Found::new();
     for lf in &p.ws.files {
         let f = &lf.file;
-        let name = f
-            .source
-            .path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
         for e in f
             .rules
             .iter()
             .flat_map(|r| &r.mitre)
             .flat_map(|b| &b.entries)
         {
-            let key = |s: wazuh_mitre::ruleset::Span| {
-                (
-                    name.clone(),
-                    s.start,
-                    s.slice(&f.source.text).trim().to_string(),
-                )
-            };
+            let key = |s| key(f, s);
             if e.kind == MitreEntryKind::StrayText {
                 invalid.insert(key(e.span));
                 continue;
