@@ -245,7 +245,7 @@ fn bulk_fix_over_the_corpora() {
                 }
                 (Err(_), Err(_)) => {}
                 (Ok(_), Err(e)) => {
-                    panic!("{} no longer reads: {}", path.display(), e.error.message)
+                    panic!("{} no longer reads: {}", path.display(), e.error)
                 }
                 (Err(_), Ok(_)) => panic!("{} was broken and was rewritten", path.display()),
             }

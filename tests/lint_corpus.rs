@@ -199,7 +199,7 @@ fn community_rulesets() {
     let diags = p.lint(&Selection::default(), None);
     // Broken files: located read errors, and every other file still read.
     assert_eq!(p.ws.failures.len(), 4);
-    assert!(p.ws.failures.iter().all(|f| f.error.offset.is_some()));
+    assert!(p.ws.failures.iter().all(|f| f.error.offset().is_some()));
     assert_eq!(p.ws.linted_file_count() + p.ws.failures.len(), 28);
     // Non-Enterprise ids flagged.
     let unknown: BTreeSet<String> = diags

@@ -16,9 +16,7 @@ fn read_stock() -> Option<Vec<RuleFile>> {
     Some(
         xml_files(&dir)
             .iter()
-            .map(|p| {
-                read_path(p).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.error.message))
-            })
+            .map(|p| read_path(p).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.error)))
             .collect(),
     )
 }
@@ -148,7 +146,7 @@ fn every_stock_decoder_file_reads() {
     let files = xml_files(&shared.join("corpus/wazuh-4.14.7/decoders"));
     assert_eq!(files.len(), 120);
     for p in files {
-        let f = read_path(&p).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.error.message));
+        let f = read_path(&p).unwrap_or_else(|e| panic!("{}: {}", p.display(), e.error));
         assert_ne!(f.kind, FileKind::Rules, "{}", p.display());
         assert!(f.rules.is_empty());
     }
@@ -167,7 +165,10 @@ fn community_broken_files_give_located_errors_and_the_rest_read() {
             12,
         ),
         ("bret99__wazuh_custom_rules/bitrix/local_decoder.xml", 29),
-        ("bret99__wazuh_custom_rules/usergate/local_decoder.xml", 38),
+        // SOURCE.md says 38, a strict XML parser's line; the manager's own reader stops at
+        // 33 (`</prematch    >`: os_xml compares closing names with their spaces), which the
+        // differential test (tests/manager_reader.rs) checks against os_xml itself.
+        ("bret99__wazuh_custom_rules/usergate/local_decoder.xml", 33),
     ];
     let mut broken = Vec::new();
     for p in xml_files(&dir) {
@@ -175,7 +176,7 @@ fn community_broken_files_give_located_errors_and_the_rest_read() {
             Ok(_) => {}
             Err(e) => {
                 let src = e.source.as_ref().unwrap();
-                let lc = src.lines.line_col(&src.text, e.error.offset.unwrap());
+                let lc = src.lines.line_col(&src.text, e.error.offset().unwrap());
                 let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
                 broken.push((rel, lc.line));
             }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::mutate::{mutate, Rng};
+
 use std::path::PathBuf;
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
@@ -10,69 +12,6 @@ use wazuh_mitre::lint::{LoadOptions, Project};
 use wazuh_mitre::rewrite::{plan, FixOptions};
 use wazuh_mitre::ruleset::model::SourceFile;
 use wazuh_mitre::ruleset::read::parse;
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-const SNIPPETS: &[&str] = &[
-    "<",
-    ">",
-    "</",
-    "<!--",
-    "-->",
-    "&",
-    "\\<",
-    "'",
-    "\"",
-    "<mitre>",
-    "</mitre>",
-    "<id>",
-    "</id>",
-    "<rule id=\"1\" level=\"3\">",
-    "</rule>",
-    "<group name=\"x\">",
-    "</group>",
-    "\u{feff}",
-    "é",
-    "\r\n",
-    "<?xml version=\"1.0\"?>",
-    "<![CDATA[",
-    "]]>",
-    "$(x)",
-    "$VAR",
-    "<tacticID>TA0006</tacticID>",
-];
-
-fn mutate(text: &str, rng: &mut Rng) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for _ in 0..1 + rng.below(4) {
-        let at = rng.below(bytes.len() + 1);
-        match rng.below(3) {
-            0 => bytes.truncate(at),
-            1 => {
-                let s = SNIPPETS[rng.below(SNIPPETS.len())].as_bytes();
-                bytes.splice(at..at, s.iter().copied());
-            }
-            _ => {
-                let end = (at + rng.below(40)).min(bytes.len());
-                bytes.drain(at..end);
-            }
-        }
-    }
-    // The reader takes text; invalid UTF-8 is reported before parsing (tested elsewhere).
-    String::from_utf8_lossy(&bytes).into_owned()
-}
 
 fn check_model(text: &str) {
     if let Ok(f) = parse(SourceFile::new("m.xml".into(), text.to_string())) {

@@ -61,11 +61,7 @@ pub fn run(args: FixArgs) -> ExitCode {
         Err(e) => return usage_error(e),
     };
     for f in &project.ws.failures {
-        eprintln!(
-            "error: {}: {} (not fixed)",
-            f.path.display(),
-            f.error.message
-        );
+        eprintln!("error: {}: {} (not fixed)", f.path.display(), f.error);
     }
     let read_failed = !project.ws.failures.is_empty();
     let options = FixOptions {

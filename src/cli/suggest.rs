@@ -86,7 +86,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         for f in &project.ws.failures {
-            eprintln!("error: {}: {}", f.path.display(), f.error.message);
+            eprintln!("error: {}: {}", f.path.display(), f.error);
         }
         ExitCode::from(2)
     }

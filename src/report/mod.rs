@@ -51,7 +51,7 @@ pub struct Finding<'a> {
 pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<Finding<'a>> {
     let mut out = Vec::new();
     for f in &project.ws.failures {
-        let (text, start) = match (&f.source, f.error.offset) {
+        let (text, start) = match (&f.source, f.error.offset()) {
             (Some(src), Some(at)) => (
                 Arc::<str>::from(src.text.as_str()),
                 src.lines.line_col(&src.text, at),
@@ -62,7 +62,7 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
             ),
             _ => (Arc::<str>::from(""), LineCol { line: 1, column: 1 }),
         };
-        let at = f.error.offset.unwrap_or(0);
+        let at = f.error.offset().unwrap_or(0);
         out.push(Finding {
             code: UNREADABLE_FILE.code,
             name: UNREADABLE_FILE.name,
@@ -73,7 +73,7 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
             start,
             end: start,
             rule_id: None,
-            message: f.error.message.clone(),
+            message: f.error.to_string(),
             fix: None,
         });
     }

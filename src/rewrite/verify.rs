@@ -53,7 +53,7 @@ pub fn verify(
     manager: &AttackVersion,
 ) -> Result<RuleFile, String> {
     let new = parse(SourceFile::new(old.source.path.clone(), new_text))
-        .map_err(|e| format!("the fixed text would not read back ({})", e.error.message))?;
+        .map_err(|e| format!("the fixed text would not read back ({})", e.error))?;
     if new.rules.len() != old.rules.len() {
         return Err(format!(
             "the fixed text would have {} rules instead of {}",

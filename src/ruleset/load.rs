@@ -81,7 +81,7 @@ impl Workspace {
                 (Err(f), Origin::Linted) => {
                     // Keep what can be read, so the file's tags are still checked.
                     let salvaged = f.source.as_ref().and_then(|src| {
-                        super::read::salvage(super::model::SourceFile::new(
+                        super::salvage::salvage(super::model::SourceFile::new(
                             src.path.clone(),
                             src.text.clone(),
                         ))

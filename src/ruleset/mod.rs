@@ -5,9 +5,10 @@ pub mod discover;
 pub mod load;
 pub mod model;
 pub mod platform;
-pub mod prepare;
 pub mod read;
+pub mod salvage;
 pub mod span;
+pub mod xml;
 
 pub use model::*;
 pub use span::{LineCol, Span};

@@ -33,12 +33,32 @@ pub enum FileKind {
     Other,
 }
 
-/// A file that could not be read as the manager would.
+/// Why a file could not be read as the manager would.
 #[derive(Debug, Clone)]
-pub struct ReadError {
-    pub message: String,
+pub enum ReadError {
+    /// The file could not be read from disk.
+    Io(String),
+    /// The manager's XML reader refuses it.
+    Xml(super::xml::XmlError),
+}
+
+impl ReadError {
     /// Byte offset in the original text, when the problem has a place.
-    pub offset: Option<usize>,
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            ReadError::Io(_) => None,
+            ReadError::Xml(e) => Some(e.offset),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "cannot read file: {e}"),
+            ReadError::Xml(e) => e.fmt(f),
+        }
+    }
 }
 
 /// One parsed rule file.
@@ -52,6 +72,8 @@ pub struct RuleFile {
     /// Rebuilt from a file the manager cannot read, so its tags can still be checked.
     /// The manager loads none of it: salvaged files take no part in the load order.
     pub salvaged: bool,
+    /// The first byte that is not UTF-8, for files the manager reads byte by byte anyway.
+    pub not_utf8_at: Option<usize>,
 }
 
 /// A rule's relationship to the rules it depends on.

@@ -25,6 +25,8 @@ pub fn stock_rules() -> Option<PathBuf> {
 }
 
 pub mod lint;
+pub mod mutate;
+pub mod oracle;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
