@@ -9,20 +9,7 @@ use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
 use wazuh_mitre::report::Format;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_wazuh-mitre"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = bin().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::cli::{bin, run};
 
 #[test]
 fn example_output_snapshots() {

@@ -16,6 +16,7 @@ mod invalid_technique_id;
 mod missing_description;
 mod missing_technique;
 mod mitre_block_structure;
+mod not_utf8;
 mod overwrite_missing_rule;
 mod parent_not_found;
 mod placeholder_technique;

@@ -5,6 +5,7 @@ use super::*;
 /// Every check, in code order. Add a new check here and nowhere else.
 pub fn all_checks() -> Vec<&'static dyn Check> {
     vec![
+        &not_utf8::NotUtf8,
         &missing_technique::MissingTechnique,
         &invalid_technique_id::InvalidTechniqueId,
         &tactic_id_as_technique::TacticIdAsTechnique,
@@ -35,7 +36,7 @@ pub static UNREADABLE_FILE: CheckInfo = CheckInfo {
     code: "WM000",
     name: "unreadable-file",
     severity: Severity::Error,
-    summary: "file the manager could not read (broken XML, not UTF-8); the run exits 2",
+    summary: "file the manager refuses (its own XML reader's reason and line); the run exits 2",
     fix: None,
     scope: Scope::Rules,
 };
@@ -65,9 +66,11 @@ pub fn selects(selector: &str, info: &CheckInfo) -> bool {
 /// The same, for a diagnostic's code and name.
 pub fn selects_code(selector: &str, code: &str, name: &str) -> bool {
     let s = selector.trim();
-    s.eq_ignore_ascii_case("all")
-        || code.starts_with(&s.to_ascii_uppercase())
-        || name.eq_ignore_ascii_case(s)
+    // An empty selector (`--ignore 'WM202,'`) names nothing; `validate` refuses it.
+    !s.is_empty()
+        && (s.eq_ignore_ascii_case("all")
+            || code.starts_with(&s.to_ascii_uppercase())
+            || name.eq_ignore_ascii_case(s))
 }
 
 /// `--select` / `--ignore` (and the same configuration keys).
@@ -87,6 +90,9 @@ impl Selection {
     pub fn validate(&self) -> Result<(), String> {
         let infos = all_infos();
         for s in self.select.iter().chain(&self.ignore) {
+            if s.trim().is_empty() {
+                return Err("an empty check selector (a stray comma?): name a code, a code prefix such as `WM1`, or a name (see `wazuh-mitre rules`)".into());
+            }
             if !infos.iter().any(|i| selects(s, i)) {
                 return Err(format!(
                     "unknown check code or name `{s}` (see `wazuh-mitre rules`)"

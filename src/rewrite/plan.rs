@@ -100,6 +100,16 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             (lf.origin == Origin::Linted && !lf.file.salvaged).then(|| lf.file.source.text.clone())
         })
         .collect();
+    // A file that is not UTF-8 is shown with `?` for each such byte: writing that text back
+    // would change bytes outside the fix. Such files are reported, never rewritten.
+    let mut not_utf8: BTreeMap<usize, bool> = project
+        .ws
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(i, lf)| originals[*i].is_some() && lf.file.not_utf8_at.is_some())
+        .map(|(i, _)| (i, false))
+        .collect();
     let mut applied: BTreeMap<usize, Vec<Applied>> = BTreeMap::new();
     let mut result = FixPlan::default();
     let mut frozen: HashSet<usize> = HashSet::new();
@@ -119,6 +129,19 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                 if originals[d.file].is_none() || frozen.contains(&d.file) {
                     continue;
                 }
+                if let Some(told) = not_utf8.get_mut(&d.file) {
+                    let would_change = (d.code == "WM001" && opts.add_tags)
+                        || d.fix
+                            .as_ref()
+                            .is_some_and(|f| allowed(f.applicability, opts) && !f.edits.is_empty());
+                    if would_change && !std::mem::replace(told, true) {
+                        result.refused.push(Refused {
+                            path: project.ws.files[d.file].file.source.path.clone(),
+                            reason: "the file is not UTF-8 (see WM002): save it as UTF-8 first; it was not rewritten".into(),
+                        });
+                    }
+                    continue;
+                }
                 if d.code == "WM001" {
                     if let Some(rule) = project.ws.files[d.file]
                         .file
@@ -135,6 +158,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                 else {
                     continue;
                 };
+
                 for e in &fix.edits {
                     per_file.entry(d.file).or_default().push((
                         e.clone(),

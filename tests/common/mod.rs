@@ -24,6 +24,7 @@ pub fn stock_rules() -> Option<PathBuf> {
     shared().map(|s| s.join("corpus/wazuh-4.14.7/rules"))
 }
 
+pub mod cli;
 pub mod lint;
 pub mod mutate;
 pub mod oracle;

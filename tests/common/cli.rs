@@ -1,0 +1,19 @@
+//! The binary as users run it.
+
+use std::process::Command;
+
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_wazuh-mitre"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Exit status, standard output and standard error.
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -1,0 +1,179 @@
+//! Issue 8's regressions: each case a new user hit where we disagreed with the manager or
+//! gave a false error or a false pass. Where the manager's reader decides, the case is also
+//! run through os_xml itself (tests/common/oracle.rs), so the expected verdict is the
+//! manager's, not ours.
+
+mod common;
+
+use common::cli::run;
+use common::oracle::{harness, manager_view, our_view};
+use std::path::{Path, PathBuf};
+use wazuh_mitre::ruleset::read::parse_bytes;
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// The manager's verdict on `bytes` equals ours; returns whether it reads the file.
+fn manager_reads(bytes: &[u8]) -> bool {
+    let ours = our_view(bytes);
+    if let Some(h) = harness() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "case.xml", bytes);
+        assert_eq!(
+            manager_view(h, &[p])[0],
+            ours,
+            "the manager's reader disagrees"
+        );
+    }
+    ours.starts_with("READ")
+}
+
+const RULE: &str = r#"<group name="local,">
+  <rule id="100001" level="5">
+    <if_sid>5716</if_sid>
+    <description>x</description>
+    <mitre><id>T1110</id></mitre>
+  </rule>
+</group>
+"#;
+
+fn lint(dir: &Path, name: &str, bytes: &[u8]) -> (i32, String) {
+    let p = write(dir, name, bytes);
+    let (code, out, err) = run(&[
+        "lint",
+        "--no-default-ruleset",
+        "--format",
+        "concise",
+        p.to_str().unwrap(),
+    ]);
+    (code, out + &err)
+}
+
+#[test]
+fn an_xml_declaration_is_refused_as_the_manager_refuses_it() {
+    let text = format!("<?xml version=\"1.0\"?>\n{RULE}");
+    assert!(!manager_reads(text.as_bytes()));
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = lint(dir.path(), "decl.xml", text.as_bytes());
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("decl.xml:1:") && out.contains("WM000"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Bad attribute closing for 'version'='1.0'"),
+        "{out}"
+    );
+    assert!(!out.contains("All checks passed"), "{out}");
+}
+
+#[test]
+fn a_space_before_equals_is_refused() {
+    let text = RULE.replace("id=\"100001\"", "id =\"100001\"");
+    assert!(!manager_reads(text.as_bytes()));
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = lint(dir.path(), "space.xml", text.as_bytes());
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("space.xml:2:") && out.contains("Attribute 'id' has no value"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_undefined_variable_is_refused_once_any_is_defined() {
+    let text = format!(
+        "<var name=\"A\">1</var>\n{}",
+        RULE.replace("5716", "$UNDEFINED")
+    );
+    assert!(!manager_reads(text.as_bytes()));
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = lint(dir.path(), "var.xml", text.as_bytes());
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("var.xml:4:") && out.contains("Unknown variable: 'UNDEFINED'"),
+        "{out}"
+    );
+}
+
+#[test]
+fn variable_names_ignore_case_and_apply_in_attributes() {
+    let text = format!(
+        "<var name=\"PARENT\">100000</var>\n<var name=\"LVL\">0</var>\n<group name=\"g\">\n  <rule id=\"100000\" level=\"3\">\n    <decoded_as>json</decoded_as>\n    <description>base</description>\n    <mitre><id>T1110</id></mitre>\n  </rule>\n{}",
+        &RULE[RULE.find("  <rule").unwrap()..]
+    )
+    .replace("<if_sid>5716</if_sid>", "<if_sid>$parent</if_sid>")
+    .replace("level=\"5\"", "level=\"$LVL\"");
+    assert!(manager_reads(text.as_bytes()));
+    let f = parse_bytes("v.xml".into(), text.clone().into_bytes()).unwrap();
+    assert_eq!(f.rules[1].parents[0].value, "100000");
+    assert_eq!(f.rules[1].level, Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = lint(dir.path(), "v.xml", text.as_bytes());
+    assert!(!out.contains("WM204") && !out.contains("WM207"), "{out}");
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn entities_are_not_decoded_as_the_manager_does_not() {
+    let text = RULE.replace(
+        "<description>x</description>",
+        "<description>say &quot;hi&quot; &amp; go</description>",
+    );
+    assert!(manager_reads(text.as_bytes()));
+    let f = parse_bytes("e.xml".into(), text.into_bytes()).unwrap();
+    assert_eq!(f.rules[0].description_text(), "say &quot;hi&quot; &amp; go");
+}
+
+#[test]
+fn a_latin1_byte_is_a_warning_and_fix_leaves_the_file_alone() {
+    let text = RULE
+        .replace(
+            "<description>x</description>",
+            "<description>sesi\u{1}n</description>",
+        )
+        .replace("T1110", "T1086")
+        .into_bytes();
+    // Latin-1 'ó' (0xF3) where the placeholder stands.
+    let bytes: Vec<u8> = text
+        .iter()
+        .map(|&b| if b == 1 { 0xf3 } else { b })
+        .collect();
+    assert!(manager_reads(&bytes));
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = lint(dir.path(), "latin1.xml", &bytes);
+    assert_ne!(code, 2, "{out}");
+    assert!(
+        out.contains("latin1.xml:4:") && out.contains("WM002"),
+        "{out}"
+    );
+    // The revoked id is still found in the rule (the file was read).
+    assert!(out.contains("WM104"), "{out}");
+    let p = dir.path().join("latin1.xml");
+    let (_, out, err) = run(&[
+        "fix",
+        "--write",
+        "--no-default-ruleset",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(&p).unwrap(), bytes, "{out}{err}");
+    assert!((out + &err).contains("not UTF-8"));
+}
+
+#[test]
+fn an_empty_selector_is_a_usage_error_not_a_silencer() {
+    for args in [["--ignore", "WM202,"], ["--select", ","]] {
+        let (code, _, err) = run(&[
+            "lint",
+            "--no-default-ruleset",
+            args[0],
+            args[1],
+            "examples/local_rules.xml",
+        ]);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("empty check selector"), "{err}");
+    }
+}
