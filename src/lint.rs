@@ -171,6 +171,9 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// The lowest severity that fails the run (`--fail-on`); reports that have a notion of
+    /// failure (JUnit) count only findings at or above it.
+    pub fail_on: Severity,
 }
 
 impl Summary {

@@ -103,24 +103,63 @@ fn sarif_has_what_code_scanning_needs() {
     }
 }
 
+/// (errors, warnings) from the concise summary line of the same run.
+fn summary_counts(extra: &[&str]) -> (usize, usize) {
+    let mut args = vec!["lint", "--no-default-ruleset", "--format", "concise"];
+    args.extend_from_slice(extra);
+    args.push("examples/local_rules.xml");
+    let (_, out, _) = run(&args);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("Found "))
+        .unwrap()
+        .to_string();
+    let n = |word: &str| -> usize {
+        let before = &line[..line.find(word).unwrap()];
+        before
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (n(" error"), n(" warning"))
+}
+
 #[test]
-fn junit_is_well_formed_xml() {
-    let (_, out, _) = run(&[
-        "lint",
-        "--no-default-ruleset",
-        "--format",
-        "junit",
-        "examples/local_rules.xml",
-    ]);
-    let doc = roxmltree::Document::parse(&out).unwrap();
-    let failures: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("failure"))
-        .collect();
-    assert_eq!(failures.len(), 25);
-    assert!(failures
-        .iter()
-        .any(|f| f.attribute("message").unwrap().contains("ATT&CK technique")));
+fn junit_is_well_formed_and_fails_only_at_the_fail_level() {
+    let (errors, warnings) = summary_counts(&[]);
+    assert!(errors > 0 && warnings > 0);
+    for (fail_on, expected) in [("error", errors), ("warning", errors + warnings)] {
+        let (code, out, _) = run(&[
+            "lint",
+            "--no-default-ruleset",
+            "--format",
+            "junit",
+            "--fail-on",
+            fail_on,
+            "examples/local_rules.xml",
+        ]);
+        assert_eq!(code, 1);
+        let doc = roxmltree::Document::parse(&out).unwrap();
+        let failures: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .collect();
+        assert_eq!(failures.len(), expected, "--fail-on {fail_on}");
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .unwrap();
+        assert_eq!(
+            suite.attribute("failures"),
+            Some(expected.to_string().as_str())
+        );
+        assert!(failures
+            .iter()
+            .any(|f| f.attribute("message").unwrap().contains("ATT&CK")));
+    }
 }
 
 #[test]

@@ -177,3 +177,52 @@ fn an_empty_selector_is_a_usage_error_not_a_silencer() {
         assert!(err.contains("empty check selector"), "{err}");
     }
 }
+
+#[test]
+fn a_rules_own_group_in_its_if_group_is_no_error_without_a_ruleset() {
+    let text = RULE.replace(
+        "<if_sid>5716</if_sid>",
+        "<if_group>my_custom_group</if_group>\n    <group>my_custom_group,</group>",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = lint(dir.path(), "self.xml", text.as_bytes());
+    assert!(!out.contains("WM206"), "{out}");
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_folder_without_rule_files_or_a_missing_path_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(&["lint", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("no rule files") && !out.contains("All checks passed"),
+        "{out}{err}"
+    );
+    let missing = dir.path().join("nope.xml");
+    let (code, _, err) = run(&["lint", missing.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("nope.xml"), "{err}");
+}
+
+#[test]
+fn rules_takes_format_like_every_other_command() {
+    let (code, out, _) = run(&["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|c| c["code"] == "WM002"));
+}
+
+#[test]
+fn attack_show_gives_one_answer_in_both_formats() {
+    let (_, human, _) = run(&["attack", "show", "T1562.012"]);
+    let (_, json, _) = run(&["attack", "show", "T1562.012", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let tactic = v["tactics"][0]["id"].as_str().unwrap();
+    let line = human
+        .lines()
+        .find(|l| l.trim_start().starts_with("tactics"))
+        .unwrap();
+    assert!(line.contains(tactic), "human `{line}` vs JSON {tactic}");
+    assert!(line.contains(v["tactics_of"].as_str().unwrap()), "{line}");
+}

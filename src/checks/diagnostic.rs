@@ -3,11 +3,13 @@
 use crate::ruleset::Span;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
     Warning,
+    /// The default fail level (`--fail-on`).
+    #[default]
     Error,
 }
 

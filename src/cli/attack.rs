@@ -113,8 +113,11 @@ pub fn run(args: AttackArgs) -> ExitCode {
             };
             let t = resolution.chain[0];
             let current = resolution.current();
+            // One answer in every format: a revoked technique's tactics and platforms are
+            // those of its replacement, and both formats say whose they are.
+            let shown = current.unwrap_or(t);
             let tactics: Vec<_> = version
-                .tactics_of(t)
+                .tactics_of(shown)
                 .iter()
                 .map(|x| json!({"id": x.id, "name": x.name}))
                 .collect();
@@ -126,7 +129,8 @@ pub fn run(args: AttackArgs) -> ExitCode {
             if args.format == OutFormat::Json {
                 let doc = json!({
                     "id": t.id, "name": t.name, "version": version.version(), "status": t.status.as_str(),
-                    "sub_technique": t.sub, "tactics": tactics, "platforms": t.platforms,
+                    "sub_technique": t.sub, "tactics": tactics, "platforms": shown.platforms,
+                    "tactics_of": shown.id,
                     "revoked_chain": resolution.chain.iter().map(|c| &c.id).collect::<Vec<_>>(),
                     "current": current.map(|c| json!({"id": c.id, "name": c.name})),
                     "successors": t.successors, "versions": history,
@@ -151,14 +155,18 @@ pub fn run(args: AttackArgs) -> ExitCode {
             if !t.successors.is_empty() {
                 outln!("  successors named by ATT&CK: {}", t.successors.join(", "));
             }
-            let shown = current.unwrap_or(t);
             let names: Vec<String> = version
                 .tactics_of(shown)
                 .iter()
                 .map(|x| format!("{} {}", x.id, x.name))
                 .collect();
+            let of = if shown.id != t.id {
+                format!(" (of {})", shown.id)
+            } else {
+                String::new()
+            };
             outln!(
-                "  tactics:   {}",
+                "  tactics{of}:   {}",
                 if names.is_empty() {
                     "-".into()
                 } else {

@@ -65,7 +65,10 @@ pub fn run(args: LintArgs) -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let diagnostics = project.lint(&selection, None);
-    let summary = Summary::of(&project, &diagnostics);
+    let summary = Summary {
+        fail_on,
+        ..Summary::of(&project, &diagnostics)
+    };
     let findings = report::findings(&project, &diagnostics);
     let color = stdout_color();
     let format = args.format.unwrap_or(if color {

@@ -1,19 +1,20 @@
 //! `wazuh-mitre rules`: every check, as the README documents them.
 
+use super::attack::OutFormat;
 use crate::checks::registry::all_infos;
 use clap::Args;
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Print as JSON.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format, spelt as in every other command.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutFormat,
 }
 
 pub fn run(args: RulesArgs) -> ExitCode {
     let infos = all_infos();
-    if args.json {
+    if args.format == OutFormat::Json {
         let v: Vec<_> = infos
             .iter()
             .map(|i| {

@@ -1,7 +1,6 @@
 //! JUnit XML: one test case per finding, one passing case per clean run.
 
 use super::{display_path, Finding};
-use crate::checks::Severity;
 use crate::lint::Summary;
 use xmlwriter::{Options, XmlWriter};
 
@@ -20,7 +19,7 @@ fn esc_text(s: &str) -> String {
 pub fn render(findings: &[Finding], summary: &Summary) -> String {
     let failing = findings
         .iter()
-        .filter(|f| f.severity >= Severity::Warning)
+        .filter(|f| f.severity >= summary.fail_on)
         .count();
     let mut w = XmlWriter::new(Options::default());
     w.write_declaration();
@@ -50,7 +49,7 @@ pub fn render(findings: &[Finding], summary: &Summary) -> String {
             )),
         );
         w.write_attribute("classname", &esc(&path));
-        let tag = if f.severity >= Severity::Warning {
+        let tag = if f.severity >= summary.fail_on {
             "failure"
         } else {
             "system-out"

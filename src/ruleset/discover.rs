@@ -15,6 +15,14 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             return Err(format!("{}: no such file or folder", path.display()));
         }
     }
+    if out.is_empty() && !paths.is_empty() {
+        // A mistyped CI path must not pass as "All checks passed".
+        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!(
+            "no rule files (*.xml) found in {}",
+            named.join(", ")
+        ));
+    }
     Ok(out)
 }
 
@@ -24,7 +32,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         .collect();
     entries.sort();
     for path in entries {
-        if path.is_dir() {
+        // Folders linked from inside a folder are not followed: a link loop would never end.
+        let linked = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if path.is_dir() && !linked {
             walk(&path, out)?;
         } else if is_xml(&path) {
             out.push(path);

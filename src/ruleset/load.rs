@@ -459,7 +459,11 @@ impl LoadReplay {
                     .min()
             })
         };
-        let later = first_in(&defs.unit_groups[u]).or_else(|| first_in(&defs.unit_groups[BASE]));
+        // The rule's own <group> does not make it its own parent: a first carrier that is the
+        // rule itself is no "rule that loads later".
+        let later = first_in(&defs.unit_groups[u])
+            .or_else(|| first_in(&defs.unit_groups[BASE]))
+            .filter(|&first| first != r);
         let anywhere = defs.any_groups.contains(pattern)
             || defs
                 .any_groups
