@@ -4,12 +4,11 @@ mod common;
 
 use common::lint::{assert_snapshot, project, render};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
 use wazuh_mitre::report::Format;
 
-use common::cli::{bin, run};
+use common::cli::run;
 
 #[test]
 fn example_output_snapshots() {
