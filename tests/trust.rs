@@ -226,3 +226,77 @@ fn attack_show_gives_one_answer_in_both_formats() {
     assert!(line.contains(tactic), "human `{line}` vs JSON {tactic}");
     assert!(line.contains(v["tactics_of"].as_str().unwrap()), "{line}");
 }
+
+/// Technique ids active in a STIX bundle of ../shared, with their names, read here
+/// independently of the tool's own importer.
+fn stix_techniques(file: &str, active_only: bool) -> std::collections::HashMap<String, String> {
+    let path = common::shared().unwrap().join("attack").join(file);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut out = std::collections::HashMap::new();
+    for o in v["objects"].as_array().unwrap() {
+        if o["type"] != "attack-pattern" {
+            continue;
+        }
+        if active_only && (o["revoked"] == true || o["x_mitre_deprecated"] == true) {
+            continue;
+        }
+        let id = o["external_references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["source_name"] == "mitre-attack")
+            .and_then(|r| r["external_id"].as_str());
+        if let Some(id) = id {
+            out.insert(id.to_string(), o["name"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn suggestions_are_ids_the_managers_attack_knows_with_their_own_names() {
+    let Some(stock) = common::stock_rules() else {
+        return;
+    };
+    let known = stix_techniques("enterprise-attack-13.1.json", true);
+    let newer = stix_techniques("enterprise-attack-18.1.json", false);
+    let shared = common::shared().unwrap();
+    let extract: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shared.join("attack/enterprise-attack-19.2-extract.json")).unwrap(),
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "suggest",
+        "--all",
+        "--format",
+        "json",
+        "--no-default-ruleset",
+        stock.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut checked = 0;
+    for r in v["rules"].as_array().unwrap() {
+        for s in r["suggestions"].as_array().unwrap() {
+            let id = s["technique"].as_str().unwrap();
+            assert!(
+                known.contains_key(id),
+                "rule {}: {id} is not active in ATT&CK 13.1",
+                r["rule_id"]
+            );
+            let name = s["name"].as_str().unwrap();
+            let latest = extract["techniques"][id]["name"].as_str();
+            assert!(
+                [known.get(id), newer.get(id)]
+                    .into_iter()
+                    .flatten()
+                    .any(|n| n == name)
+                    || latest == Some(name),
+                "rule {}: {id} shown as `{name}`",
+                r["rule_id"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}

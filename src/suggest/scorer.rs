@@ -201,13 +201,15 @@ impl Scorer<'_> {
                 .take(4)
                 .map(|(_, kind, detail)| Reason { kind, detail })
                 .collect();
-            let Some(id) = manager_id(&chosen, self.attack, self.manager).or(Some(chosen.clone()))
-            else {
+            // Never an id the manager's ATT&CK lacks: the alert would carry no technique.
+            let Some(id) = manager_id(&chosen, self.attack, self.manager) else {
                 continue;
             };
+            // Name and tactics are those of the id offered, not of the one it stands for.
             let t = self
                 .attack
-                .technique(&chosen)
+                .technique(&id)
+                .filter(|t| self.attack.is_active(&t.id))
                 .or_else(|| self.manager.technique(&id));
             let name = t.map(|t| t.name.clone()).unwrap_or_default();
             let tactics = t
@@ -234,6 +236,9 @@ impl Scorer<'_> {
                 .total_cmp(&a.score)
                 .then(a.technique.cmp(&b.technique))
         });
+        // Two newer ids can stand for one id the manager knows: keep its best.
+        let mut offered = std::collections::HashSet::new();
+        out.retain(|s| offered.insert(s.technique.clone()));
         // High confidence is kept for a clear winner: the first, well ahead of the second.
         let second = out.get(1).map_or(0.0, |s| s.score);
         for (i, s) in out.iter_mut().enumerate() {
