@@ -23,13 +23,6 @@ use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = ".wazuh-mitre.yml";
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum CustomRange {
-    Range([u32; 2]),
-    Switch(bool),
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
@@ -40,9 +33,53 @@ struct RawConfig {
     attack_version: Option<String>,
     manager_attack: Option<String>,
     ruleset: Option<Vec<PathBuf>>,
-    custom_range: Option<CustomRange>,
+    /// `[first, last]` or `false`; checked by hand for a message that says what is expected.
+    custom_range: Option<serde_yaml::Value>,
     fail_on: Option<String>,
     per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// serde_yaml's message without its " at line L column C" (the line is shown in front).
+fn strip_yaml_position(message: &str) -> String {
+    let mut out = message.to_string();
+    while let Some(i) = out.find(" at line ") {
+        let rest = &out[i + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n = digits(rest);
+        let after = &rest[n..];
+        let Some(col) = after.strip_prefix(" column ") else {
+            break;
+        };
+        let end = i + " at line ".len() + n + " column ".len() + digits(col);
+        out.replace_range(i..end, "");
+    }
+    out
+}
+
+/// `custom-range`: `[first, last]` rule ids, or `false` to turn the check off.
+fn custom_range(v: &serde_yaml::Value) -> Result<Option<(u32, u32)>, String> {
+    const EXPECTED: &str = "custom-range: expected `[first, last]` (two rule ids) or `false`";
+    if v.as_bool() == Some(false) {
+        return Ok(None);
+    }
+    let ids: Option<Vec<u32>> = v.as_sequence().map(|s| {
+        s.iter()
+            .filter_map(|x| x.as_u64().and_then(|n| u32::try_from(n).ok()))
+            .collect()
+    });
+    match ids {
+        Some(ids) if ids.len() == 2 && v.as_sequence().is_some_and(|s| s.len() == 2) => {
+            if ids[0] <= ids[1] {
+                Ok(Some((ids[0], ids[1])))
+            } else {
+                Err("custom-range: the first id must not exceed the second".into())
+            }
+        }
+        _ => Err(format!(
+            "{EXPECTED}, not `{}`",
+            serde_json::to_string(v).unwrap_or_default()
+        )),
+    }
 }
 
 /// A configuration error, with the line of the YAML file it is on.
@@ -106,8 +143,11 @@ impl Config {
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
-            serde_yaml::from_str(text)
-                .map_err(|e| err(e.location().map(|l| l.line()), e.to_string()))?
+            serde_yaml::from_str(text).map_err(|e| {
+                // The line goes in front, once; serde_yaml also appends it to its message.
+                let message = strip_yaml_position(&e.to_string());
+                err(e.location().map(|l| l.line()), message)
+            })?
         };
         let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
         let base = path.parent().unwrap_or(Path::new("."));
@@ -153,15 +193,7 @@ impl Config {
             .collect();
         cfg.custom_range = match raw.custom_range {
             None => None,
-            Some(CustomRange::Switch(false)) => Some(None),
-            Some(CustomRange::Switch(true)) => Some(Some((100_000, 120_000))),
-            Some(CustomRange::Range([lo, hi])) if lo <= hi => Some(Some((lo, hi))),
-            Some(CustomRange::Range(_)) => {
-                return Err(err(
-                    line_of("custom-range"),
-                    "custom-range: the first id must not exceed the second".into(),
-                ))
-            }
+            Some(v) => Some(custom_range(&v).map_err(|m| err(line_of("custom-range"), m))?),
         };
         if let Some(f) = raw.fail_on {
             cfg.fail_on = Some(Severity::parse(&f).ok_or_else(|| {

@@ -300,3 +300,43 @@ fn suggestions_are_ids_the_managers_attack_knows_with_their_own_names() {
     }
     assert!(checked > 1000, "{checked}");
 }
+
+#[test]
+fn the_pre_commit_example_works_as_written() {
+    let example: serde_yaml::Value = serde_yaml::from_slice(
+        &std::fs::read(common::repo().join("examples/.pre-commit-config.yaml")).unwrap(),
+    )
+    .unwrap();
+    let manifest: serde_yaml::Value = serde_yaml::from_slice(
+        &std::fs::read(common::repo().join(".pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    let published: Vec<&str> = manifest
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    for repo in example["repos"].as_sequence().unwrap() {
+        // A remote repo needs a rev that exists; a local one runs the installed tool.
+        assert_eq!(
+            repo["repo"].as_str(),
+            Some("local"),
+            "a remote rev must name a real commit"
+        );
+        for hook in repo["hooks"].as_sequence().unwrap() {
+            let id = hook["id"].as_str().unwrap();
+            assert!(
+                published.contains(&id),
+                "{id} is not a hook of .pre-commit-hooks.yaml"
+            );
+            let entry = hook["entry"].as_str().unwrap();
+            let args: Vec<&str> = entry.split_whitespace().skip(1).collect();
+            // The entry's command line is one the tool accepts (on an example file).
+            let mut full = args.clone();
+            full.extend(["--no-default-ruleset", "--help"]);
+            let (code, _, err) = run(&full);
+            assert_eq!(code, 0, "{entry}: {err}");
+        }
+    }
+}

@@ -82,14 +82,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
         SuggestFormat::Json => out!("{}", render::json(&rows, &project.attack_version)),
         SuggestFormat::Human => out!("{}", render::human(&rows, &project.attack_version)),
     }
-    if project.ws.failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        for f in &project.ws.failures {
-            eprintln!("error: {}: {}", f.path.display(), f.error);
-        }
-        ExitCode::from(2)
-    }
+    read_failures(&project).unwrap_or(ExitCode::SUCCESS)
 }
 
 pub fn run_eval(args: EvalArgs) -> ExitCode {
@@ -102,9 +95,21 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
     } else {
         evaluate(&project, &Suggester::new(&project))
     };
+    if rows.iter().all(|r| r.rules == 0) {
+        eprintln!("error: no rule carries a technique tag: there is nothing to evaluate against");
+        return read_failures(&project).unwrap_or(ExitCode::from(2));
+    }
     match args.format {
         SuggestFormat::Json => out!("{}", render::eval_json(&rows)),
         SuggestFormat::Human => out!("{}", render::eval_table(&rows)),
     }
-    ExitCode::SUCCESS
+    read_failures(&project).unwrap_or(ExitCode::SUCCESS)
+}
+
+/// Reports files that could not be read; Some(exit 2) when there were any.
+fn read_failures(project: &crate::lint::Project) -> Option<ExitCode> {
+    for f in &project.ws.failures {
+        eprintln!("error: {}: {}", f.path.display(), f.error);
+    }
+    (!project.ws.failures.is_empty()).then(|| ExitCode::from(2))
 }

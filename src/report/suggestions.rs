@@ -100,7 +100,11 @@ pub fn json(rows: &[RuleSuggestions], attack_version: &str) -> String {
     s
 }
 
+/// A share, or `n/a` when there is nothing to take a share of.
 fn pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        return "n/a".into();
+    }
     format!("{:.1}%", 100.0 * EvalRow::rate(n, d))
 }
 
@@ -133,7 +137,8 @@ pub fn eval_json(rows: &[EvalRow]) -> String {
                 "hit_at_1": EvalRow::rate(r.hit_at_1, r.rules),
                 "hit_at_3": EvalRow::rate(r.hit_at_3, r.rules),
                 "hit_at_5": EvalRow::rate(r.hit_at_5, r.rules),
-                "high_precision": EvalRow::rate(r.high_correct, r.high_suggestions),
+                "high_precision": (r.high_suggestions > 0)
+                    .then(|| EvalRow::rate(r.high_correct, r.high_suggestions)),
                 "high_share": EvalRow::rate(r.rules_with_high, r.rules),
                 "counts": r,
             })
