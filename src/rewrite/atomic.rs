@@ -1,5 +1,7 @@
 //! Atomic, careful writes: a temporary file in the same folder, fsync, rename; the original
-//! permissions kept; never over a file that changed on disk since it was read.
+//! permissions, owner and group kept (a `wazuh:wazuh 0660` file rewritten by root stays
+//! readable to the manager); a symbolic link written through to its target, not replaced;
+//! never over a file that changed on disk since it was read.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -15,17 +17,27 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// Replaces `path` with `new_text`, provided it still holds `expected`.
 pub fn write_atomic(path: &Path, expected: &[u8], new_text: &str) -> Result<(), String> {
+    // A link is written through: the file it points to is the one the manager reads.
+    let target;
+    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        target = fs::canonicalize(path).map_err(|e| format!("cannot follow the link: {e}"))?;
+        target.as_path()
+    } else {
+        path
+    };
     let current = fs::read(path).map_err(|e| format!("cannot read it again: {e}"))?;
     if current != expected {
         return Err("it changed on disk since it was read; not written".into());
     }
-    let permissions = fs::metadata(path).map_err(|e| e.to_string())?.permissions();
+    let metadata = fs::metadata(path).map_err(|e| e.to_string())?;
+    let permissions = metadata.permissions();
     let tmp = temp_path(path);
     let result = (|| -> std::io::Result<()> {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(new_text.as_bytes())?;
         f.sync_all()?;
         fs::set_permissions(&tmp, permissions)?;
+        keep_owner(&tmp, &metadata)?;
         fs::rename(&tmp, path)?;
         // Make the rename itself durable.
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -39,6 +51,32 @@ pub fn write_atomic(path: &Path, expected: &[u8], new_text: &str) -> Result<(), 
         let _ = fs::remove_file(&tmp);
         return Err(format!("cannot write: {e}"));
     }
+    Ok(())
+}
+
+/// Gives the new file the old one's owner and group; an error (the file is then not
+/// written) when this user may not, rather than leave a file the manager cannot read.
+#[cfg(unix)]
+fn keep_owner(tmp: &Path, old: &fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let new = fs::metadata(tmp)?;
+    if (new.uid(), new.gid()) == (old.uid(), old.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::chown(tmp, Some(old.uid()), Some(old.gid())).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!(
+                "cannot keep its owner and group ({}:{}): {e}; run as that user or as root",
+                old.uid(),
+                old.gid()
+            ),
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_tmp: &Path, _old: &fs::Metadata) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -72,5 +110,28 @@ mod tests {
             "no temporary file is left"
         );
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_keep_owner_and_group_and_go_through_links() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.xml");
+        fs::write(&real, "old").unwrap();
+        // Another owner and group, where this user may set them (root in CI and here).
+        let changed = std::os::unix::fs::chown(&real, Some(65534), Some(65534)).is_ok();
+        let link = dir.path().join("local_rules.xml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"old", "new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        if changed {
+            let m = fs::metadata(&real).unwrap();
+            assert_eq!((m.uid(), m.gid()), (65534, 65534));
+        }
     }
 }
