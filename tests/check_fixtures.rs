@@ -47,7 +47,7 @@ fn fixtures_hit_and_miss() {
             .collect();
         // unused-suppression needs the checks it watches to run.
         let sel = if info.code == "WM210" {
-            select(&[info.code, "WM001"])
+            select(&[info.code, "WM001", "WM104"])
         } else {
             select(&[info.code])
         };

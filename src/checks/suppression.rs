@@ -1,12 +1,78 @@
 //! Inline suppression: `<!-- wazuh-mitre: ignore[missing-technique, WM104] -->` right before
 //! a rule silences those checks for that rule; `<!-- wazuh-mitre: ignore -->` silences all.
-//! A suppression that silences nothing is itself reported (`unused-suppression`).
+//!
+//! Like ruff's RUF100, a suppression that does nothing is itself reported
+//! (`unused-suppression`), so none hides silently: one that silences nothing, each code of a
+//! list that silences nothing, a code no check has, a misspelt directive
+//! (`wazuh-mitre: ignroe[...]`), and one that stands where it applies to no rule (inside a
+//! `<rule>`, or before none).
 
 use super::registry::{all_infos, selects, selects_code, Selection, UNUSED_SUPPRESSION};
 use super::tags::removal_span;
 use super::{Diagnostic, Edit, Fix};
 use crate::ruleset::load::{Origin, Workspace};
-use crate::ruleset::Span;
+use crate::ruleset::{Span, Spanned};
+
+/// One code or name inside `ignore[...]`.
+#[derive(Debug, Clone, PartialEq)]
+struct Selector {
+    text: String,
+    known: bool,
+    used: bool,
+}
+
+/// What a `wazuh-mitre:` comment says.
+#[derive(Debug, PartialEq)]
+enum Directive {
+    /// `ignore` (no selectors: every check) or `ignore[...]`, with where the list stands.
+    Ignore {
+        selectors: Vec<String>,
+        list: Option<Span>,
+    },
+    /// Anything else after `wazuh-mitre:`.
+    Malformed(String),
+}
+
+/// Reads a comment's text (between its markers); `offset` is where that text starts.
+fn parse(comment: &str, offset: usize) -> Option<Directive> {
+    let start = comment.len() - comment.trim_start().len();
+    let rest = comment.trim_start().strip_prefix("wazuh-mitre:")?;
+    let after_colon = offset + start + "wazuh-mitre:".len();
+    let body = rest.trim();
+    let Some(args) = body.strip_prefix("ignore") else {
+        return Some(Directive::Malformed(body.to_string()));
+    };
+    let args_trimmed = args.trim();
+    if args_trimmed.is_empty() {
+        return Some(Directive::Ignore {
+            selectors: Vec::new(),
+            list: None,
+        });
+    }
+    let (Some(inner), true) = (
+        args_trimmed
+            .strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']')),
+        args_trimmed.matches('[').count() == 1,
+    ) else {
+        return Some(Directive::Malformed(body.to_string()));
+    };
+    let inner_at = after_colon + rest.find('[').expect("checked above") + 1;
+    Some(Directive::Ignore {
+        selectors: inner
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        list: Some(Span::new(inner_at, inner_at + inner.len())),
+    })
+}
+
+/// Where a comment's text starts (after `<!--`, or `<!` for os_xml's short form).
+fn text_offset(text: &str, comment: &Spanned<String>) -> usize {
+    let raw = comment.span.slice(text);
+    comment.span.start + if raw.starts_with("<!--") { 4 } else { 2 }
+}
 
 struct Suppression {
     file: usize,
@@ -14,69 +80,102 @@ struct Suppression {
     comment_span: Span,
     rule_id: Option<u32>,
     /// Empty means every check.
-    selectors: Vec<String>,
+    selectors: Vec<Selector>,
+    list: Option<Span>,
     used: bool,
 }
 
-fn parse(comment: &str) -> Option<Vec<String>> {
-    let rest = comment.trim().strip_prefix("wazuh-mitre:")?.trim();
-    let rest = rest.strip_prefix("ignore")?.trim();
-    if rest.is_empty() {
-        return Some(Vec::new());
-    }
-    let inner = rest.strip_prefix('[')?.split(']').next()?;
-    Some(
-        inner
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-    )
-}
-
-/// Drops suppressed diagnostics, and adds one for each suppression that suppressed nothing.
+/// Drops suppressed diagnostics, and reports every suppression, or part of one, that does
+/// nothing.
 ///
-/// A suppression is only called unused when every check it names ran: silencing a check
-/// that `--select` left out is not a mistake.
+/// A code is only called unused when every check it names ran: silencing a check that
+/// `--select` left out is not a mistake.
 pub fn apply(
     ws: &Workspace,
     diagnostics: Vec<Diagnostic>,
     selection: &Selection,
 ) -> Vec<Diagnostic> {
-    let report_unused = selection.enabled(&UNUSED_SUPPRESSION);
-    let all_ran = |selectors: &[String]| {
-        let infos = all_infos();
-        if selectors.is_empty() {
-            return infos.iter().all(|i| selection.enabled(i));
-        }
-        selectors.iter().all(|s| {
-            infos
-                .iter()
-                .filter(|i| selects(s, i))
-                .all(|i| selection.enabled(i))
-        })
+    let infos = all_infos();
+    let ran = |selector: &str| {
+        infos
+            .iter()
+            .filter(|i| selects(selector, i))
+            .all(|i| selection.enabled(i))
     };
     let mut sups: Vec<Suppression> = Vec::new();
+    let mut findings: Vec<Diagnostic> = Vec::new();
+    let report =
+        |file: usize, span: Span, rule_id: Option<u32>, message: String, fix: Fix| Diagnostic {
+            code: UNUSED_SUPPRESSION.code,
+            name: UNUSED_SUPPRESSION.name,
+            severity: UNUSED_SUPPRESSION.severity,
+            file,
+            span,
+            rule_id,
+            message,
+            fix: Some(fix),
+        };
     for (file, lf) in ws.files.iter().enumerate() {
-        if lf.origin != Origin::Linted {
+        if lf.origin != Origin::Linted || lf.file.salvaged {
             continue;
         }
-        for rule in &lf.file.rules {
-            for c in &rule.leading_comments {
-                if let Some(selectors) = parse(&c.value) {
+        let text = &lf.file.source.text;
+        for directive in &lf.file.directives {
+            let before = lf
+                .file
+                .rules
+                .iter()
+                .find(|r| r.leading_comments.iter().any(|c| c.span == directive.span));
+            let parsed = parse(&directive.value, text_offset(text, directive));
+            let inside = lf
+                .file
+                .rules
+                .iter()
+                .find(|r| r.span.contains(directive.span));
+            match (parsed, before) {
+                (Some(Directive::Malformed(body)), _) => findings.push(report(
+                    file,
+                    directive.span,
+                    before.or(inside).and_then(|r| r.id),
+                    format!(
+                        "`wazuh-mitre: {body}` is not a suppression (write `wazuh-mitre: ignore[CODE, ...]` or `wazuh-mitre: ignore`): it suppresses nothing"
+                    ),
+                    Fix::display_only("write `wazuh-mitre: ignore[CODE, ...]`"),
+                )),
+                (Some(Directive::Ignore { .. }), None) => findings.push(report(
+                    file,
+                    directive.span,
+                    inside.and_then(|r| r.id),
+                    if inside.is_some() {
+                        "a suppression inside <rule> suppresses nothing: put it right before the <rule> it is for".to_string()
+                    } else {
+                        "this suppression stands before no <rule>: it suppresses nothing".to_string()
+                    },
+                    Fix::display_only("move it right before the <rule> it is for"),
+                )),
+                (Some(Directive::Ignore { selectors, list }), Some(rule)) => {
                     sups.push(Suppression {
                         file,
                         rule_span: rule.span,
-                        comment_span: c.span,
+                        comment_span: directive.span,
                         rule_id: rule.id,
-                        selectors,
+                        selectors: selectors
+                            .into_iter()
+                            .map(|s| Selector {
+                                known: infos.iter().any(|i| selects(&s, i)),
+                                text: s,
+                                used: false,
+                            })
+                            .collect(),
+                        list,
                         used: false,
-                    });
+                    })
                 }
+                (None, _) => {}
             }
         }
     }
-    if sups.is_empty() {
+    if sups.is_empty() && findings.is_empty() {
         return diagnostics;
     }
     let mut kept = Vec::with_capacity(diagnostics.len());
@@ -85,34 +184,100 @@ pub fn apply(
             s.file == d.file
                 && s.rule_span.contains(d.span)
                 && (s.selectors.is_empty()
-                    || s.selectors.iter().any(|x| selects_code(x, d.code, d.name)))
+                    || s.selectors
+                        .iter()
+                        .any(|x| selects_code(&x.text, d.code, d.name)))
         });
         match hit {
-            Some(s) => s.used = true,
+            Some(s) => {
+                s.used = true;
+                for x in s.selectors.iter_mut() {
+                    if selects_code(&x.text, d.code, d.name) {
+                        x.used = true;
+                    }
+                }
+            }
             None => kept.push(d),
         }
     }
-    if report_unused {
-        for s in sups.iter().filter(|s| !s.used && all_ran(&s.selectors)) {
-            let what = if s.selectors.is_empty() {
-                "anything".to_string()
+    if !selection.enabled(&UNUSED_SUPPRESSION) {
+        return kept;
+    }
+    kept.extend(findings);
+    for s in &sups {
+        let text = &ws.files[s.file].file.source.text;
+        let remove_comment = || {
+            Fix::safe(
+                "remove the comment",
+                vec![Edit::delete(removal_span(text, s.comment_span))],
+            )
+        };
+        if s.selectors.is_empty() {
+            if !s.used && infos.iter().all(|i| selection.enabled(i)) {
+                let msg = "this suppression of anything suppresses nothing".to_string();
+                kept.push(report(
+                    s.file,
+                    s.comment_span,
+                    s.rule_id,
+                    msg,
+                    remove_comment(),
+                ));
+            }
+            continue;
+        }
+        // Codes that do nothing: unknown ones, and known ones whose checks ran and found nothing.
+        let idle: Vec<&Selector> = s
+            .selectors
+            .iter()
+            .filter(|x| !x.known || (!x.used && ran(&x.text)))
+            .collect();
+        if idle.is_empty() {
+            continue;
+        }
+        let why = |x: &Selector| {
+            if x.known {
+                format!("`{}` suppresses nothing here", x.text)
             } else {
-                s.selectors.join(", ")
+                format!(
+                    "`{}` is no check code or name (see `wazuh-mitre rules`)",
+                    x.text
+                )
+            }
+        };
+        if idle.len() == s.selectors.len() {
+            let names: Vec<&str> = idle.iter().map(|x| x.text.as_str()).collect();
+            let unknown: Vec<String> = idle.iter().filter(|x| !x.known).map(|x| why(x)).collect();
+            let mut msg = format!(
+                "this suppression of {} suppresses nothing",
+                names.join(", ")
+            );
+            if !unknown.is_empty() {
+                msg.push_str(&format!(" ({})", unknown.join("; ")));
+            }
+            kept.push(report(
+                s.file,
+                s.comment_span,
+                s.rule_id,
+                msg,
+                remove_comment(),
+            ));
+            continue;
+        }
+        let rest: Vec<&str> = s
+            .selectors
+            .iter()
+            .filter(|x| !idle.contains(x))
+            .map(|x| x.text.as_str())
+            .collect();
+        for x in &idle {
+            let fix = match s.list {
+                Some(list) => Fix::safe(
+                    format!("remove `{}` from the list", x.text),
+                    vec![Edit::replace(list, rest.join(", "))],
+                ),
+                None => Fix::display_only(format!("remove `{}`", x.text)),
             };
-            let text = &ws.files[s.file].file.source.text;
-            kept.push(Diagnostic {
-                code: UNUSED_SUPPRESSION.code,
-                name: UNUSED_SUPPRESSION.name,
-                severity: UNUSED_SUPPRESSION.severity,
-                file: s.file,
-                span: s.comment_span,
-                rule_id: s.rule_id,
-                message: format!("this suppression of {what} suppresses nothing"),
-                fix: Some(Fix::safe(
-                    "remove the comment",
-                    vec![Edit::delete(removal_span(text, s.comment_span))],
-                )),
-            });
+            kept.push(report(s.file, s.comment_span, s.rule_id, why(x), fix));
         }
     }
     kept
@@ -120,15 +285,35 @@ pub fn apply(
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, Directive};
 
     #[test]
-    fn comments_that_suppress() {
-        assert_eq!(parse(" wazuh-mitre: ignore "), Some(vec![]));
+    fn directives() {
         assert_eq!(
-            parse(" wazuh-mitre: ignore[missing-technique, WM104] "),
-            Some(vec!["missing-technique".to_string(), "WM104".to_string()])
+            parse(" wazuh-mitre: ignore ", 0),
+            Some(Directive::Ignore {
+                selectors: vec![],
+                list: None
+            })
         );
-        assert_eq!(parse(" just a comment "), None);
+        let text = " wazuh-mitre: ignore[missing-technique, WM104] ";
+        let Some(Directive::Ignore { selectors, list }) = parse(text, 10) else {
+            panic!()
+        };
+        assert_eq!(selectors, ["missing-technique", "WM104"]);
+        let list = list.unwrap();
+        assert_eq!(
+            &text[list.start - 10..list.end - 10],
+            "missing-technique, WM104"
+        );
+        assert_eq!(parse(" just a comment ", 0), None);
+        assert_eq!(
+            parse(" wazuh-mitre: ignroe[WM102] ", 0),
+            Some(Directive::Malformed("ignroe[WM102]".into()))
+        );
+        assert!(matches!(
+            parse(" wazuh-mitre: ignore WM102 ", 0),
+            Some(Directive::Malformed(_))
+        ));
     }
 }

@@ -74,6 +74,9 @@ pub struct RuleFile {
     pub salvaged: bool,
     /// The first byte that is not UTF-8, for files the manager reads byte by byte anyway.
     pub not_utf8_at: Option<usize>,
+    /// Every comment that starts with `wazuh-mitre:` (its text between the markers), wherever
+    /// it stands, so misplaced and misspelt suppressions can be reported.
+    pub directives: Vec<Spanned<String>>,
 }
 
 /// A rule's relationship to the rules it depends on.

@@ -102,6 +102,12 @@ fn build(source: SourceFile, doc: &XmlDocument) -> RuleFile {
         doc,
     };
     let (kind, rules, structure_problems) = reader.read_document();
+    let directives = doc
+        .comments
+        .iter()
+        .map(|&c| reader.comment(c))
+        .filter(|c| c.value.trim_start().starts_with("wazuh-mitre:"))
+        .collect();
     RuleFile {
         source,
         kind,
@@ -109,6 +115,7 @@ fn build(source: SourceFile, doc: &XmlDocument) -> RuleFile {
         structure_problems,
         salvaged: false,
         not_utf8_at: None,
+        directives,
     }
 }
 
@@ -331,22 +338,25 @@ impl<'a> Reader<'a> {
         comments[first..]
             .iter()
             .take_while(|c| c.end <= to)
-            .map(|&span| {
-                let raw = span.slice(self.text);
-                let inner = raw
-                    .strip_prefix("<!--")
-                    .or_else(|| raw.strip_prefix("<!"))
-                    .unwrap_or(raw);
-                let inner = inner
-                    .strip_suffix("-->")
-                    .or_else(|| inner.strip_suffix("!>"))
-                    .unwrap_or(inner);
-                Spanned {
-                    value: inner.to_string(),
-                    span,
-                }
-            })
+            .map(|&span| self.comment(span))
             .collect()
+    }
+
+    /// A comment's text between `<!--` (or `<!`) and `-->` (or `!>`).
+    fn comment(&self, span: Span) -> Spanned<String> {
+        let raw = span.slice(self.text);
+        let inner = raw
+            .strip_prefix("<!--")
+            .or_else(|| raw.strip_prefix("<!"))
+            .unwrap_or(raw);
+        let inner = inner
+            .strip_suffix("-->")
+            .or_else(|| inner.strip_suffix("!>"))
+            .unwrap_or(inner);
+        Spanned {
+            value: inner.to_string(),
+            span,
+        }
     }
 
     fn read_parents(&self, node: usize, kind: ParentKind, out: &mut Vec<ParentRef>) {

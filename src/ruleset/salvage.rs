@@ -117,5 +117,6 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
         structure_problems: Vec::new(),
         salvaged: true,
         not_utf8_at: None,
+        directives: Vec::new(),
     })
 }
