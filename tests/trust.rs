@@ -340,3 +340,48 @@ fn the_pre_commit_example_works_as_written() {
         }
     }
 }
+
+#[test]
+fn a_tactic_renamed_since_the_managers_attack_is_named_both_ways() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    // TA0005's name in the manager's 13.1 bundle and in the 19.2 extract, read here.
+    let v13: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shared.join("attack/enterprise-attack-13.1.json")).unwrap(),
+    )
+    .unwrap();
+    let old = v13["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| {
+            o["type"] == "x-mitre-tactic" && o["external_references"][0]["external_id"] == "TA0005"
+        })
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v19: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shared.join("attack/enterprise-attack-19.2-extract.json")).unwrap(),
+    )
+    .unwrap();
+    let new = v19["tactics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "TA0005")
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(old, new);
+    let text = RULE.replace("<id>T1110</id>", "<id>TA0005</id>");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, out) = lint(dir.path(), "tactic.xml", text.as_bytes());
+    let line = out.lines().find(|l| l.contains("WM102")).unwrap();
+    assert!(
+        line.contains(&new) && line.contains(&format!("{old} on your 13.1 manager")),
+        "{line}"
+    );
+}

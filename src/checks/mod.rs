@@ -109,6 +109,22 @@ impl<'a> Context<'a> {
         &self.ws.file_of(r).source.text
     }
 
+    /// A tactic's name as the user knows it: the newest ATT&CK's, and the manager's too where
+    /// they differ ("Stealth; Defense Evasion on your 13.1 manager"), since the dashboard
+    /// shows the manager's.
+    pub fn tactic_name(&self, id: &str) -> Option<String> {
+        let newest = self.attack.tactic(id).map(|t| t.name.as_str());
+        let manager = self.manager.tactic(id).map(|t| t.name.as_str());
+        match (newest, manager) {
+            (Some(a), Some(b)) if a != b => Some(format!(
+                "{a}; {b} on your {} manager",
+                self.manager.version()
+            )),
+            (Some(a), _) | (None, Some(a)) => Some(a.to_string()),
+            (None, None) => None,
+        }
+    }
+
     /// `path:line` of a rule, for messages that point at another rule.
     pub fn location(&self, r: RuleRef) -> String {
         let src = &self.ws.file_of(r).source;

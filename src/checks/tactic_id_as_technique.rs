@@ -40,8 +40,9 @@ impl Check for TacticIdAsTechnique {
                 IdShape::NormalisableTactic(id) => id.clone(),
                 _ => continue,
             };
-            let tactic = ctx.attack.tactic(&tactic_id);
-            let label = tactic.map_or(String::new(), |t| format!(" ({})", t.name));
+            let label = ctx
+                .tactic_name(&tactic_id)
+                .map_or(String::new(), |n| format!(" ({n})"));
             let mut d = ctx.diag(
                 &INFO,
                 r,

@@ -63,7 +63,13 @@ impl Check for TacticTechniqueMismatch {
             let names: Vec<String> = v
                 .tactics_of(t)
                 .iter()
-                .map(|x| format!("{} {}", x.id, x.name))
+                .map(|x| {
+                    format!(
+                        "{} {}",
+                        x.id,
+                        ctx.tactic_name(&x.id).unwrap_or(x.name.clone())
+                    )
+                })
                 .collect();
             out.push(ctx.diag(
                 &INFO,
