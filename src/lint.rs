@@ -88,12 +88,24 @@ impl Project {
             }
         }
         let files = discover::expand_paths(&opts.paths).map_err(UsageError)?;
-        let ws = Workspace::load(&files, &rulesets).map_err(UsageError)?;
-        let replay = LoadReplay::run(&ws, !rulesets.is_empty());
+        // No ruleset given or installed: the embedded index of the stock ruleset stands in,
+        // less the stock files being linted themselves.
+        let embedded = if rulesets.is_empty() && !opts.no_default_ruleset {
+            let names: Vec<&str> = files
+                .iter()
+                .filter_map(|f| f.file_name().and_then(|n| n.to_str()))
+                .collect();
+            crate::ruleset::stock::embedded_files(&names)
+        } else {
+            Vec::new()
+        };
+        let have_ruleset = !rulesets.is_empty() || !embedded.is_empty();
+        let ws = Workspace::load_after(embedded, &files, &rulesets).map_err(UsageError)?;
+        let replay = LoadReplay::run(&ws, have_ruleset);
         let settings = CheckSettings {
             missing_technique_min_level: config.missing_technique_min_level.unwrap_or(1),
             custom_range: config.custom_range.unwrap_or(Some((100_000, 120_000))),
-            have_ruleset: !rulesets.is_empty(),
+            have_ruleset,
         };
         Ok(Project {
             db,

@@ -1,5 +1,6 @@
-//! The committed `rules-db/attack/` files are exactly what the generator makes from MITRE's
-//! bundles in `../shared/attack`, so the embedded data can always be traced to MITRE's.
+//! The committed generated tables of `rules-db/` are exactly what the generator makes from
+//! `../shared` (MITRE's bundles, the stock Wazuh ruleset), so the embedded data can always be
+//! traced to its source.
 
 mod common;
 
@@ -18,4 +19,19 @@ fn committed_attack_tables_match_a_fresh_generation() {
             "rules-db/attack/{name} differs from a fresh generation: run `cargo run --bin gen-rules-db`"
         );
     }
+}
+
+#[test]
+fn committed_stock_index_matches_a_fresh_generation() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    use wazuh_mitre::ruleset::stock;
+    let fresh = stock::generate(&shared.join(stock::SHARED_RULES), stock::SOURCE).unwrap();
+    let committed =
+        std::fs::read_to_string(common::repo().join("rules-db/stock/wazuh-4.14.7.json")).unwrap();
+    assert!(
+        committed == fresh,
+        "rules-db/stock/wazuh-4.14.7.json differs from a fresh generation: run `cargo run --bin gen-rules-db`"
+    );
 }

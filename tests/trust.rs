@@ -385,3 +385,42 @@ fn a_tactic_renamed_since_the_managers_attack_is_named_both_ways() {
         "{line}"
     );
 }
+
+/// Concise lint output of `args` (the summary line left out where it names no files).
+fn lint_lines(args: &[&str]) -> String {
+    let mut full = vec!["lint", "--format", "concise"];
+    full.extend_from_slice(args);
+    run(&full).1
+}
+
+#[test]
+fn with_no_ruleset_the_embedded_stock_index_stands_in_for_the_real_one() {
+    let Some(stock) = common::stock_rules() else {
+        return;
+    };
+    let stock = stock.to_str().unwrap();
+    // Linting the stock files themselves: they replace their own entries, and the findings
+    // are exactly those with the real ruleset folder loaded.
+    assert_eq!(
+        lint_lines(&[stock]),
+        lint_lines(&[stock, "--ruleset", stock])
+    );
+    // A local file: the same findings as with the real folder, which a guess without any
+    // ruleset does not give (the example's `sysmon-event1` typo and its reuse of stock id 99001).
+    let example = "examples/local_rules.xml";
+    let embedded = lint_lines(&[example]);
+    // Where a stock rule stands: a line of the real file, a rule id in the index.
+    let place = regex::Regex::new(r"(_rules\.xml)(:\d+| \(rule \d+\))").unwrap();
+    let same = |s: &str| place.replace_all(s, "$1").into_owned();
+    assert_eq!(
+        same(&embedded.replace("<embedded Wazuh 4.14.7 ruleset>/", "")),
+        same(&lint_lines(&[example, "--ruleset", stock]).replace(&format!("{stock}/"), "")),
+        "embedded vs real ruleset"
+    );
+    assert!(
+        embedded.contains("`sysmon-event1` is carried by no loaded rule"),
+        "{embedded}"
+    );
+    let guess = lint_lines(&[example, "--no-default-ruleset"]);
+    assert!(!guess.contains("sysmon-event1"), "{guess}");
+}

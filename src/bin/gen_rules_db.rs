@@ -1,30 +1,43 @@
-//! Regenerates `rules-db/attack/` from MITRE's bundles.
+//! Regenerates every generated table of `rules-db/` from `../shared`: `attack/` from MITRE's
+//! bundles, `stock/` from the Wazuh 4.14.7 stock ruleset.
 //!
-//! Usage: `cargo run --bin gen-rules-db -- [ATTACK_DIR] [OUT_DIR]`
-//! (defaults: `../shared/attack` and `rules-db/attack`).
+//! Usage: `cargo run --bin gen-rules-db -- [SHARED_DIR] [RULES_DB_DIR]`
+//! (defaults: `../shared` and `rules-db`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
-    let attack_dir = PathBuf::from(args.next().unwrap_or_else(|| "../shared/attack".into()));
-    let out_dir = PathBuf::from(args.next().unwrap_or_else(|| "rules-db/attack".into()));
-    match wazuh_mitre::attack::generate::generate(&attack_dir) {
-        Ok(files) => {
-            for (name, contents) in files {
-                let path = out_dir.join(&name);
-                if let Err(e) = std::fs::write(&path, contents) {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    return ExitCode::from(2);
-                }
-                println!("wrote {}", path.display());
-            }
-            ExitCode::SUCCESS
-        }
+    let shared = PathBuf::from(args.next().unwrap_or_else(|| "../shared".into()));
+    let out = PathBuf::from(args.next().unwrap_or_else(|| "rules-db".into()));
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    match wazuh_mitre::attack::generate::generate(&shared.join("attack")) {
+        Ok(list) => files.extend(
+            list.into_iter()
+                .map(|(n, c)| (out.join("attack").join(n), c)),
+        ),
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
     }
+    match wazuh_mitre::ruleset::stock::generate(
+        &shared.join(wazuh_mitre::ruleset::stock::SHARED_RULES),
+        wazuh_mitre::ruleset::stock::SOURCE,
+    ) {
+        Ok(text) => files.push((out.join("stock/wazuh-4.14.7.json"), text)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    for (path, contents) in files {
+        if let Err(e) = std::fs::write(&path, contents) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
 }

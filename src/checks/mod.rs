@@ -128,6 +128,14 @@ impl<'a> Context<'a> {
     /// `path:line` of a rule, for messages that point at another rule.
     pub fn location(&self, r: RuleRef) -> String {
         let src = &self.ws.file_of(r).source;
+        if src.text.is_empty() {
+            // A rule of the embedded stock index: a file, no text.
+            return format!(
+                "{} (rule {})",
+                src.path.display(),
+                self.rule(r).id.unwrap_or(0)
+            );
+        }
         let at = src.lines.line_col(&src.text, self.rule(r).span.start);
         format!("{}:{}", src.path.display(), at.line)
     }

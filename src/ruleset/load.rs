@@ -45,6 +45,15 @@ pub struct Workspace {
 impl Workspace {
     /// Reads the ruleset folders (for context) and the linted files, in load order.
     pub fn load(linted: &[PathBuf], ruleset_dirs: &[PathBuf]) -> Result<Workspace, String> {
+        Self::load_after(Vec::new(), linted, ruleset_dirs)
+    }
+
+    /// The same, after `embedded` ruleset files (the stock index) that load first.
+    pub fn load_after(
+        embedded: Vec<RuleFile>,
+        linted: &[PathBuf],
+        ruleset_dirs: &[PathBuf],
+    ) -> Result<Workspace, String> {
         let mut ordered: Vec<(PathBuf, Origin)> = Vec::new();
         let mut seen: HashSet<PathBuf> = HashSet::new();
         let linted_canon: HashSet<PathBuf> = linted.iter().map(|p| canonical(p)).collect();
@@ -75,6 +84,10 @@ impl Workspace {
 
         let results = read_all(&ordered);
         let mut ws = Workspace::default();
+        ws.files.extend(embedded.into_iter().map(|file| LoadedFile {
+            file,
+            origin: Origin::Ruleset,
+        }));
         for ((_, origin), result) in ordered.into_iter().zip(results) {
             match (result, origin) {
                 (Ok(file), origin) => ws.files.push(LoadedFile { file, origin }),

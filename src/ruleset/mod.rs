@@ -8,6 +8,7 @@ pub mod platform;
 pub mod read;
 pub mod salvage;
 pub mod span;
+pub mod stock;
 pub mod xml;
 
 pub use model::*;

@@ -1,0 +1,216 @@
+//! The stock Wazuh 4.14.7 ruleset, embedded as facts: the default ruleset where none is given
+//! and no manager is installed (pre-commit, CI), so that "parent exists nowhere", "group
+//! carried by no rule" and parent-tag evidence work there too.
+//!
+//! `rules-db/stock/wazuh-4.14.7.json` is generated from `ruleset/rules` of Wazuh 4.14.7 (by
+//! `gen-rules-db`, with our own reader) and holds, per file in load order, each rule's id,
+//! level, the attributes that change loading (`noalert`, `overwrite`), its groups, parents,
+//! options and ATT&CK ids: no descriptions, no match logic.
+
+use super::model::*;
+use super::read::{read_path, split_list};
+use super::span::Span;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The embedded index.
+const INDEX: &str = include_str!("../../rules-db/stock/wazuh-4.14.7.json");
+/// Where the generator reads the stock rules, inside `../shared`.
+pub const SHARED_RULES: &str = "corpus/wazuh-4.14.7/rules";
+/// Provenance written into the index.
+pub const SOURCE: &str = "github.com/wazuh/wazuh tag v4.14.7 (a42268a27c555d9348d5598fb8751eaf4c8e9024), ruleset/rules, GPLv2";
+/// What the index stands for, as shown in paths of its rules.
+pub const LABEL: &str = "<embedded Wazuh 4.14.7 ruleset>";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Index {
+    source: String,
+    files: Vec<IndexFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexFile {
+    file: String,
+    rules: Vec<IndexRule>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexRule {
+    id: u32,
+    level: i64,
+    #[serde(default, skip_serializing_if = "is_false")]
+    noalert: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    overwrite: bool,
+    /// The enclosing `<group name>` names.
+    enclosing: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<String>,
+    /// `[element, value]` pairs: `if_sid`, `if_matched_sid`, `if_group`, `if_matched_group`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    parents: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    options: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The index file's text, generated from the stock `rules` folder (one rule per line).
+pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(rules_dir)
+        .map_err(|e| format!("cannot read {}: {e}", rules_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    paths.sort();
+    let mut out = format!("{{\"source\":{},\"files\":[\n", json(&source));
+    for (i, path) in paths.iter().enumerate() {
+        let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        out.push_str(&format!("{{\"file\":{},\"rules\":[\n", json(&name)));
+        let lines: Vec<String> = file
+            .rules
+            .iter()
+            .filter_map(|r| index_rule(r).map(|r| json(&r)))
+            .collect();
+        out.push_str(&lines.join(",\n"));
+        out.push_str(if i + 1 < paths.len() {
+            "\n]},\n"
+        } else {
+            "\n]}\n"
+        });
+    }
+    out.push_str("]}\n");
+    Ok(out)
+}
+
+fn json<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}
+
+fn index_rule(r: &Rule) -> Option<IndexRule> {
+    Some(IndexRule {
+        id: r.id?,
+        level: r.level?,
+        noalert: r.noalert,
+        overwrite: r.overwrite,
+        enclosing: r.enclosing_groups.join(","),
+        groups: r.groups.clone(),
+        parents: r
+            .parents
+            .iter()
+            .map(|p| (p.kind.element().to_string(), p.value.clone()))
+            .collect(),
+        options: r.options.clone(),
+        tags: r.tagged_ids(),
+    })
+}
+
+/// The embedded stock files, as ruleset files, except those whose file names are in
+/// `replaced` (stock files the user lints themselves stand in for their own entries).
+pub fn embedded_files(replaced: &[&str]) -> Vec<RuleFile> {
+    let index: Index = serde_json::from_str(INDEX).expect("the embedded stock index is valid");
+    index
+        .files
+        .into_iter()
+        .filter(|f| !replaced.contains(&f.file.as_str()))
+        .map(|f| {
+            let path = Path::new(LABEL).join(&f.file);
+            let mut enclosing_cache: Option<(String, Arc<[String]>)> = None;
+            let rules = f
+                .rules
+                .into_iter()
+                .map(|r| {
+                    let enclosing = match &enclosing_cache {
+                        Some((k, v)) if *k == r.enclosing => v.clone(),
+                        _ => {
+                            let v: Arc<[String]> = split_list(&r.enclosing, &[','])
+                                .into_iter()
+                                .map(|(s, _)| s.to_string())
+                                .collect();
+                            enclosing_cache = Some((r.enclosing.clone(), v.clone()));
+                            v
+                        }
+                    };
+                    rule_from(r, enclosing)
+                })
+                .collect();
+            RuleFile {
+                source: SourceFile::new(path, String::new()),
+                kind: FileKind::Rules,
+                rules,
+                structure_problems: Vec::new(),
+                salvaged: false,
+                not_utf8_at: None,
+                directives: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
+    let none = Span::default();
+    let spanned = |v: String| Spanned {
+        value: v,
+        span: none,
+    };
+    let kind = |e: &str| match e {
+        "if_sid" => ParentKind::IfSid,
+        "if_matched_sid" => ParentKind::IfMatchedSid,
+        "if_group" => ParentKind::IfGroup,
+        _ => ParentKind::IfMatchedGroup,
+    };
+    let mitre = if r.tags.is_empty() {
+        Vec::new()
+    } else {
+        vec![MitreBlock {
+            span: none,
+            entries: r
+                .tags
+                .into_iter()
+                .map(|t| MitreEntry {
+                    kind: MitreEntryKind::Id,
+                    value: t,
+                    span: none,
+                    value_span: none,
+                })
+                .collect(),
+        }]
+    };
+    Rule {
+        span: none,
+        open_tag: none,
+        id: Some(r.id),
+        id_raw: Some(spanned(r.id.to_string())),
+        level: Some(r.level),
+        level_raw: Some(spanned(r.level.to_string())),
+        attributes: Vec::new(),
+        overwrite: r.overwrite,
+        noalert: r.noalert,
+        frequency: None,
+        timeframe: None,
+        parents: r
+            .parents
+            .into_iter()
+            .map(|(e, v)| ParentRef {
+                kind: kind(&e),
+                value: v,
+                span: none,
+            })
+            .collect(),
+        description: None,
+        groups: r.groups,
+        enclosing_groups: enclosing,
+        fields: Vec::new(),
+        options: r.options,
+        info: Vec::new(),
+        mitre,
+        children: Vec::new(),
+        leading_comments: Vec::new(),
+    }
+}
