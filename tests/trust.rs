@@ -424,3 +424,72 @@ fn with_no_ruleset_the_embedded_stock_index_stands_in_for_the_real_one() {
     let guess = lint_lines(&[example, "--no-default-ruleset"]);
     assert!(!guess.contains("sysmon-event1"), "{guess}");
 }
+
+/// Suggestions for each rule of a fixture: rule id -> [(technique, confidence, reasons)].
+fn suggestions(path: &str) -> Vec<(u64, Vec<(String, String, Vec<String>)>)> {
+    let (code, out, err) = run(&["suggest", "--format", "json", "--no-default-ruleset", path]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let list = r["suggestions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    let reasons = s["reasons"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x["detail"].as_str().unwrap().to_string())
+                        .collect();
+                    (
+                        s["technique"].as_str().unwrap().to_string(),
+                        s["confidence"].as_str().unwrap().to_string(),
+                        reasons,
+                    )
+                })
+                .collect();
+            (r["rule_id"].as_u64().unwrap(), list)
+        })
+        .collect()
+}
+
+#[test]
+fn hints_respect_the_rules_platform_and_the_events_meaning() {
+    let all = suggestions("tests/fixtures/suggest/meaning.xml");
+    let of = |id: u64| &all.iter().find(|(r, _)| *r == id).unwrap().1;
+    // 4720 on Windows: no Linux reason.
+    assert!(
+        of(100101)
+            .iter()
+            .flat_map(|s| &s.2)
+            .all(|r| !r.contains("useradd")),
+        "{:?}",
+        of(100101)
+    );
+    // A failed TGT request for a disabled account: the account's state, not its removal, nor
+    // security tooling turned off.
+    assert!(
+        of(100102)
+            .iter()
+            .all(|s| s.0 != "T1531" && s.0 != "T1562.001" && s.0 != "T1685"),
+        "{:?}",
+        of(100102)
+    );
+    // A ticket renewal is not Kerberoasting, at any confidence above low.
+    assert!(
+        of(100103)
+            .iter()
+            .all(|s| s.0 != "T1558.003" || s.1 == "low"),
+        "{:?}",
+        of(100103)
+    );
+    // Forwarding is collection by forwarding (T1114.003) first.
+    for id in [100104, 100105] {
+        assert_eq!(of(id)[0].0, "T1114.003", "{:?}", of(id));
+    }
+}

@@ -3,6 +3,7 @@
 use super::evidence::{Evidence, EvidenceKind};
 use super::facts::{At, RuleFacts};
 use crate::attack::AttackVersion;
+use crate::ruleset::platform::Platform;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 use regex::Regex;
 use serde::Deserialize;
@@ -48,6 +49,8 @@ const DEPTH_DECAY: f64 = 0.75;
 struct RawFile {
     #[allow(dead_code)]
     source: String,
+    /// The platform every hint of the file is about (`windows`, `linux`), unless a hint says.
+    platform: Option<String>,
     hints: Vec<RawHint>,
 }
 
@@ -55,9 +58,16 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawHint {
     when: RawWhen,
+    /// Conditions under which the hint does not apply although `when` holds (the same keys).
+    unless: Option<RawWhen>,
+    /// The platform the hint is about: it never applies to a rule clearly of another one.
+    platform: Option<String>,
     techniques: Vec<String>,
     weight: f64,
     why: String,
+    /// The public documentation the hint rests on.
+    #[allow(dead_code)]
+    source: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,6 +89,14 @@ pub struct Hint {
     pub techniques: Vec<String>,
     pub weight: f64,
     pub why: String,
+    platform: Option<Platform>,
+    when: Conditions,
+    unless: Option<Conditions>,
+}
+
+/// A compiled `when` (or `unless`): every condition given must hold.
+#[derive(Debug)]
+struct Conditions {
     event_id: Vec<u32>,
     sysmon_event: Vec<u32>,
     group: Vec<String>,
@@ -86,6 +104,56 @@ pub struct Hint {
     field: Option<Regex>,
     value: Option<Regex>,
     text: Option<BytesRegex>,
+}
+
+impl Conditions {
+    fn compile(w: &RawWhen) -> Result<Conditions, String> {
+        if w.event_id.is_none()
+            && w.sysmon_event.is_none()
+            && w.group.is_none()
+            && w.decoder.is_none()
+            && w.field.is_none()
+            && w.value.is_none()
+            && w.text.is_none()
+        {
+            return Err("no condition".into());
+        }
+        let re = |p: &Option<String>| -> Result<Option<Regex>, String> {
+            p.as_deref()
+                .map(Regex::new)
+                .transpose()
+                .map_err(|e| e.to_string())
+        };
+        Ok(Conditions {
+            field: re(&w.field)?,
+            value: re(&w.value)?,
+            // ASCII classes and case folding: the patterns are ASCII, and this is faster.
+            text: w
+                .text
+                .as_deref()
+                .map(|t| RegexBuilder::new(t).unicode(false).build())
+                .transpose()
+                .map_err(|e| e.to_string())?,
+            event_id: w.event_id.clone().unwrap_or_default(),
+            sysmon_event: w.sysmon_event.clone().unwrap_or_default(),
+            group: w.group.clone().unwrap_or_default(),
+            decoder: w
+                .decoder
+                .clone()
+                .unwrap_or_default()
+                .iter()
+                .map(|d| d.to_ascii_lowercase())
+                .collect(),
+        })
+    }
+}
+
+fn parse_platform(p: &str) -> Result<Platform, String> {
+    match p.to_ascii_lowercase().as_str() {
+        "windows" => Ok(Platform::Windows),
+        "linux" => Ok(Platform::Linux),
+        other => Err(format!("unknown platform `{other}` (windows or linux)")),
+    }
 }
 
 /// Every hint, compiled.
@@ -180,6 +248,31 @@ fn nearest<T: PartialEq>(facts: &[At<T>], wanted: &[T]) -> Option<u8> {
 }
 
 impl Hint {
+    /// The depth at which the hint holds for a rule of `platform`, if it does.
+    fn applies(
+        &self,
+        facts: &RuleFacts,
+        may_match_text: bool,
+        platform: Option<Platform>,
+    ) -> Option<u8> {
+        if let (Some(mine), Some(rule)) = (self.platform, platform) {
+            if mine != rule {
+                return None;
+            }
+        }
+        let depth = self.when.matches(facts, may_match_text)?;
+        if self
+            .unless
+            .as_ref()
+            .is_some_and(|u| u.matches(facts, true).is_some())
+        {
+            return None;
+        }
+        Some(depth)
+    }
+}
+
+impl Conditions {
     /// The depth at which every condition holds (the farthest one counts), if they all do.
     /// `may_match_text`: whether the `text` pattern's literal prefixes occur in the text.
     fn matches(&self, facts: &RuleFacts, may_match_text: bool) -> Option<u8> {
@@ -235,66 +328,43 @@ impl HintSet {
         let mut text_patterns: Vec<(usize, String)> = Vec::new();
         for (name, yaml) in files {
             let raw: RawFile = serde_yaml::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
+            let file_platform = raw
+                .platform
+                .as_deref()
+                .map(parse_platform)
+                .transpose()
+                .map_err(|e| format!("{name}: {e}"))?;
             for (i, h) in raw.hints.into_iter().enumerate() {
-                let re = |p: &Option<String>| -> Result<Option<Regex>, String> {
-                    p.as_deref()
-                        .map(Regex::new)
-                        .transpose()
-                        .map_err(|e| format!("{name}: hint {} ({}): {e}", i + 1, h.why))
-                };
+                let fail = |e: String| format!("{name}: hint {} ({}): {e}", i + 1, h.why);
                 if !(h.weight > 0.0 && h.weight <= 1.0) {
-                    return Err(format!(
-                        "{name}: hint {} ({}): weight must be in (0, 1]",
-                        i + 1,
-                        h.why
-                    ));
+                    return Err(fail("weight must be in (0, 1]".into()));
                 }
                 if h.techniques.is_empty() {
-                    return Err(format!("{name}: hint {} ({}): no techniques", i + 1, h.why));
+                    return Err(fail("no techniques".into()));
                 }
-                let w = &h.when;
-                if w.event_id.is_none()
-                    && w.sysmon_event.is_none()
-                    && w.group.is_none()
-                    && w.decoder.is_none()
-                    && w.field.is_none()
-                    && w.value.is_none()
-                    && w.text.is_none()
-                {
-                    return Err(format!(
-                        "{name}: hint {} ({}): `when` has no condition",
-                        i + 1,
-                        h.why
-                    ));
-                }
-                // ASCII classes and case folding: the patterns are ASCII, and this is faster.
-                let text = w
-                    .text
-                    .as_deref()
-                    .map(|t| RegexBuilder::new(t).unicode(false).build())
+                let when =
+                    Conditions::compile(&h.when).map_err(|e| fail(format!("`when`: {e}")))?;
+                let unless = h
+                    .unless
+                    .as_ref()
+                    .map(Conditions::compile)
                     .transpose()
-                    .map_err(|e| format!("{name}: hint {} ({}): {e}", i + 1, h.why))?;
-                if let Some(t) = &w.text {
+                    .map_err(|e| fail(format!("`unless`: {e}")))?;
+                let platform = match &h.platform {
+                    Some(p) => Some(parse_platform(p).map_err(fail)?),
+                    None => file_platform,
+                };
+                if let Some(t) = &h.when.text {
                     text_patterns.push((hints.len(), t.clone()));
                 }
                 hints.push(Hint {
                     file: name,
-                    field: re(&w.field)?,
-                    value: re(&w.value)?,
-                    text,
-                    event_id: w.event_id.clone().unwrap_or_default(),
-                    sysmon_event: w.sysmon_event.clone().unwrap_or_default(),
-                    group: w.group.clone().unwrap_or_default(),
-                    decoder: w
-                        .decoder
-                        .clone()
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|d| d.to_ascii_lowercase())
-                        .collect(),
                     techniques: h.techniques,
                     weight: h.weight,
                     why: h.why,
+                    platform,
+                    when,
+                    unless,
                 });
             }
         }
@@ -320,10 +390,11 @@ impl HintSet {
         bad
     }
 
-    pub fn collect(&self, facts: &RuleFacts, out: &mut Vec<Evidence>) {
+    /// Evidence for a rule of `platform` (None: not clearly of one).
+    pub fn collect(&self, facts: &RuleFacts, platform: Option<Platform>, out: &mut Vec<Evidence>) {
         let candidates = self.anchors.candidates(&facts.text, self.hints.len());
         for (h, may) in self.hints.iter().zip(candidates) {
-            if let Some(depth) = h.matches(facts, may) {
+            if let Some(depth) = h.applies(facts, may, platform) {
                 let strength = h.weight * DEPTH_DECAY.powi(depth as i32);
                 let detail = if depth == 0 {
                     h.why.clone()

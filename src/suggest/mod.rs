@@ -102,7 +102,8 @@ impl<'p> Suggester<'p> {
             &tags_of,
             &mut out,
         );
-        self.hints.collect(facts, &mut out);
+        let platform = rule_platform(&self.project.ws, &self.project.replay, r);
+        self.hints.collect(facts, platform, &mut out);
         self.text.collect(facts, &mut out);
         if let Some(f) = self.features.get(&r) {
             self.similar.collect(r, f, hidden, &mut out);

@@ -179,9 +179,17 @@ impl Scorer<'_> {
         for (_, mut members) in families {
             members.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
             let best = members[0].score;
+            // A sub-technique is chosen when it leads, or when evidence beyond word overlap
+            // with ATT&CK's text points at it: siblings' descriptions share their words, so a
+            // text rank alone does not tell Kerberoasting from the Kerberos ticket family.
             let chosen = members
                 .iter()
-                .filter(|m| m.id.contains('.') && m.score >= 0.5 * best)
+                .filter(|m| {
+                    m.id.contains('.')
+                        && m.score >= 0.5 * best
+                        && (m.score >= best
+                            || m.reasons.iter().any(|r| r.1 != EvidenceKind::AttackText))
+                })
                 .map(|m| m.id.clone())
                 .next()
                 .unwrap_or_else(|| members[0].id.clone());
