@@ -425,8 +425,11 @@ fn with_no_ruleset_the_embedded_stock_index_stands_in_for_the_real_one() {
     assert!(!guess.contains("sysmon-event1"), "{guess}");
 }
 
-/// Suggestions for each rule of a fixture: rule id -> [(technique, confidence, reasons)].
-fn suggestions(path: &str) -> Vec<(u64, Vec<(String, String, Vec<String>)>)> {
+/// One suggestion: (technique, confidence, reasons).
+type Offered = (String, String, Vec<String>);
+
+/// Suggestions for each rule of a fixture, by rule id.
+fn suggestions(path: &str) -> Vec<(u64, Vec<Offered>)> {
     let (code, out, err) = run(&["suggest", "--format", "json", "--no-default-ruleset", path]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
