@@ -496,3 +496,87 @@ fn hints_respect_the_rules_platform_and_the_events_meaning() {
         assert_eq!(of(id)[0].0, "T1114.003", "{:?}", of(id));
     }
 }
+
+#[test]
+fn config_errors_say_what_is_expected_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(dir.path(), "r.xml", RULE.as_bytes());
+    for (yaml, expected) in [
+        (
+            "custom-range: [1,2,3]\n",
+            "custom-range: expected `[first, last]` (two rule ids) or `false`, not `[1,2,3]`",
+        ),
+        (
+            "custom-range: true\n",
+            "custom-range: expected `[first, last]` (two rule ids) or `false`, not `true`",
+        ),
+        ("ignore: [WM202, \"\"]\n", "empty check selector"),
+        ("select: [WM1\nfoo: 1\n", "did not find expected ',' or ']'"),
+    ] {
+        let cfg = write(dir.path(), "c.yml", yaml.as_bytes());
+        let (code, _, err) = run(&[
+            "lint",
+            "--config",
+            cfg.to_str().unwrap(),
+            rules.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{yaml}: {err}");
+        assert!(err.contains(expected), "{yaml}: {err}");
+        assert!(
+            !err.contains(" at line ") && !err.contains("untagged enum"),
+            "{yaml}: {err}"
+        );
+    }
+}
+
+#[test]
+fn eval_says_n_a_and_exits_2_when_there_is_nothing_to_measure() {
+    let dir = tempfile::tempdir().unwrap();
+    let tagged = write(dir.path(), "tagged.xml", RULE.as_bytes());
+    let (code, json, _) = run(&[
+        "eval",
+        "--no-default-ruleset",
+        "--format",
+        "json",
+        tagged.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // The rule ("x", under sshd's 5716) gets no high-confidence suggestion: precision is not
+    // 0%, it is n/a.
+    assert_eq!(v["folders"][0]["counts"]["high_suggestions"], 0, "{json}");
+    assert!(v["folders"][0]["high_precision"].is_null(), "{json}");
+    let (_, out, _) = run(&["eval", "--no-default-ruleset", tagged.to_str().unwrap()]);
+    assert!(out.lines().nth(1).unwrap().contains("n/a"), "{out}");
+    let untagged = write(
+        dir.path(),
+        "untagged.xml",
+        RULE.replace("<mitre><id>T1110</id></mitre>", "").as_bytes(),
+    );
+    let (code, _, err) = run(&["eval", "--no-default-ruleset", untagged.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nothing to evaluate"), "{err}");
+    let broken = write(dir.path(), "broken.xml", b"<group name=\"x\"><rule>");
+    let (code, _, err) = run(&[
+        "eval",
+        "--no-default-ruleset",
+        tagged.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("broken.xml"), "{err}");
+}
+
+#[test]
+fn messages_speak_the_managers_words_not_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{RULE}</group>\n");
+    assert!(!manager_reads(text.as_bytes()));
+    let (code, out) = lint(dir.path(), "extra.xml", text.as_bytes());
+    assert_eq!(code, 2);
+    assert!(out.contains("Element not opened"), "{out}");
+    assert!(
+        !out.contains("wazuh-mitre-root") && !out.contains("roxmltree"),
+        "{out}"
+    );
+}
