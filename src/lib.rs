@@ -8,6 +8,7 @@ pub mod attack;
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod fast_hash;
 pub mod lint;
 pub mod parallel;

@@ -35,3 +35,31 @@ fn committed_stock_index_matches_a_fresh_generation() {
         "rules-db/stock/wazuh-4.14.7.json differs from a fresh generation: run `cargo run --bin gen-rules-db`"
     );
 }
+
+#[test]
+fn committed_atomic_table_matches_a_fresh_generation() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    use wazuh_mitre::coverage::atomic;
+    let fresh = atomic::generate(&shared.join(atomic::SHARED_INDEX)).unwrap();
+    let committed =
+        std::fs::read_to_string(common::repo().join("rules-db/atomic/atomic-tests.json")).unwrap();
+    assert!(
+        committed == fresh,
+        "rules-db/atomic/atomic-tests.json differs from a fresh generation: run `cargo run --bin gen-rules-db`"
+    );
+    // Every test of the CSV index is there once, with the platforms of its per-platform files.
+    let tests = atomic::embedded();
+    let csv = std::fs::read_to_string(shared.join(atomic::SHARED_INDEX).join("index.csv")).unwrap();
+    let guids: std::collections::BTreeSet<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').rev().nth(1))
+        .collect();
+    assert_eq!(tests.len(), guids.len());
+    let win = std::fs::read_to_string(shared.join(atomic::SHARED_INDEX).join("windows-index.csv"))
+        .unwrap();
+    let t = tests.iter().find(|t| win.contains(&t.guid)).unwrap();
+    assert!(t.platforms.iter().any(|p| p == "windows"));
+}

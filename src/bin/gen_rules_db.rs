@@ -1,5 +1,6 @@
 //! Regenerates every generated table of `rules-db/` from `../shared`: `attack/` from MITRE's
-//! bundles, `stock/` from the Wazuh 4.14.7 stock ruleset.
+//! bundles, `stock/` from the Wazuh 4.14.7 stock ruleset, `atomic/` from Atomic Red Team's
+//! index.
 //!
 //! Usage: `cargo run --bin gen-rules-db -- [SHARED_DIR] [RULES_DB_DIR]`
 //! (defaults: `../shared` and `rules-db`).
@@ -27,6 +28,15 @@ fn main() -> ExitCode {
         wazuh_mitre::ruleset::stock::SOURCE,
     ) {
         Ok(text) => files.push((out.join("stock/wazuh-4.14.7.json"), text)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match wazuh_mitre::coverage::atomic::generate(
+        &shared.join(wazuh_mitre::coverage::atomic::SHARED_INDEX),
+    ) {
+        Ok(text) => files.push((out.join("atomic/atomic-tests.json"), text)),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod attack;
+mod coverage;
 mod fix;
 mod lint;
 mod rules;
@@ -49,6 +50,8 @@ pub enum Command {
     Eval(suggest::EvalArgs),
     /// List every check with its code, name, default severity and fix.
     Rules(rules::RulesArgs),
+    /// What the rules can really put on an alert, by tactic; the gaps that matter; what fired.
+    Coverage(coverage::CoverageArgs),
 }
 
 /// What every analysing subcommand loads.
@@ -134,5 +137,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fix(args) => fix::run(args),
         Command::Suggest(args) => suggest::run_suggest(args),
         Command::Eval(args) => suggest::run_eval(args),
+        Command::Coverage(args) => coverage::run(args),
     }
 }

@@ -4,6 +4,7 @@
 //! already resolved, so each renderer is a small function of a slice of findings.
 
 pub mod concise;
+pub mod coverage;
 pub mod diff;
 pub mod github;
 pub mod human;

@@ -1,0 +1,126 @@
+//! `wazuh-mitre coverage`
+
+use super::{stdout_color, usage_error, LoadArgs};
+use crate::coverage::{self, CoverageOptions};
+use crate::lint::Project;
+use crate::report::coverage as render;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoverageFormat {
+    /// Tactics as columns (the terminal default).
+    Table,
+    /// The documented contract.
+    Json,
+    /// An ATT&CK Navigator layer (format 4.5).
+    Navigator,
+    /// One self-contained page: the matrix as a heat map, gaps, fired vs covered.
+    Html,
+    /// A pull-request comment.
+    Markdown,
+    /// Just the validation plan: atomic tests for covered techniques that never fired.
+    Plan,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Count only the rules of PATHS (rulesets still load for parents and groups).
+    #[arg(long)]
+    pub only: bool,
+    /// Keep techniques of these platforms (windows, linux, macos, ...; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub platform: Vec<String>,
+    /// Weigh techniques these ATT&CK groups use (name, alias or id; repeatable).
+    #[arg(long)]
+    pub group: Vec<String>,
+    /// Your threat model: one technique id per line, `#` comments.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// How many cold techniques to list, most important first.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub gaps: usize,
+    /// Wazuh alerts files (alerts.json, one JSON object per line; .gz too).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub alerts: Vec<PathBuf>,
+    /// Rules before the change (a file or folder): show techniques gained and lost.
+    #[arg(long, value_name = "PATH")]
+    pub compare: Option<PathBuf>,
+    /// Exit 1 when a --targets technique is not covered.
+    #[arg(long)]
+    pub fail_on_gaps: bool,
+    /// Output format (default: table).
+    #[arg(long, value_enum)]
+    pub format: Option<CoverageFormat>,
+}
+
+fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
+    let config = args.config().map_err(usage_error)?;
+    Project::load(&args.load_options(), config).map_err(usage_error)
+}
+
+pub fn run(args: CoverageArgs) -> ExitCode {
+    let project = match load(&args.load) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let opts = CoverageOptions {
+        only: args.only,
+        platforms: args.platform.clone(),
+        groups: args.group.clone(),
+        targets: args.targets.clone(),
+        gaps: args.gaps,
+        alerts: args.alerts.clone(),
+    };
+    let report = match coverage::build(&project, project.attack(), &opts) {
+        Ok(r) => r,
+        Err(e) => return usage_error(e),
+    };
+    let compared = match &args.compare {
+        None => None,
+        Some(before) => {
+            let mut base_args = args.load.clone();
+            base_args.paths = vec![before.clone()];
+            let base = match load(&base_args) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            // The alerts describe the deployment now; the comparison is of the rules alone.
+            let base_opts = CoverageOptions {
+                alerts: Vec::new(),
+                ..opts.clone()
+            };
+            match coverage::build(&base, base.attack(), &base_opts) {
+                Ok(r) => Some(coverage::diff(&r, &report)),
+                Err(e) => return usage_error(e),
+            }
+        }
+    };
+    let text = match args.format.unwrap_or(CoverageFormat::Table) {
+        CoverageFormat::Table => render::table(&report, compared.as_ref(), stdout_color()),
+        CoverageFormat::Json => render::json(&report, compared.as_ref()),
+        CoverageFormat::Navigator => render::navigator(&report),
+        CoverageFormat::Html => render::html(&report, compared.as_ref()),
+        CoverageFormat::Markdown => render::markdown(&report, compared.as_ref()),
+        CoverageFormat::Plan => render::plan(&report),
+    };
+    out!("{text}");
+    for f in &project.ws.failures {
+        eprintln!("error: {}: {}", f.path.display(), f.error);
+    }
+    if !project.ws.failures.is_empty() {
+        return ExitCode::from(2);
+    }
+    if args.fail_on_gaps && !report.targets_uncovered.is_empty() {
+        eprintln!(
+            "coverage: {} target technique(s) not covered: {}",
+            report.targets_uncovered.len(),
+            report.targets_uncovered.join(", ")
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
