@@ -10,11 +10,11 @@ h1{font-size:18px;margin:0 0 4px} .claim{color:#57606a;max-width:70em}
 .bars{display:grid;grid-template-columns:16em 1fr 5em;gap:2px 8px;max-width:60em;margin:12px 0}
 .bar{background:#eee;height:12px;border-radius:2px}.bar>div{background:#2f81f7;height:12px;border-radius:2px}
 .matrix{display:flex;gap:4px;overflow-x:auto;align-items:flex-start}
-.col{min-width:118px;max-width:118px}.col h3{font-size:11px;margin:0 0 4px;height:3em}
+.col{min-width:118px;max-width:118px}.col h3{font-size:11px;margin:0 0 4px;height:4.4em}
 .cell{font-size:10px;padding:3px;margin:0 0 2px;border-radius:2px;cursor:pointer;border:1px solid #d0d7de;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
 .cell.cold{background:#fff}.cell.gap{background:#f4a3a3}.cell.irrelevant{opacity:.35}
 .cell.selected{outline:2px solid #1b1f24}
-#details{position:sticky;top:0;background:#f6f8fa;border:1px solid #d0d7de;padding:8px;margin:12px 0;min-height:3em}
+#details{position:sticky;top:0;z-index:1;background:#f6f8fa;border:1px solid #d0d7de;padding:8px;margin:12px 0;min-height:3em;max-height:26vh;overflow:auto}
 table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:2px 6px;text-align:left}
 code{font-size:12px}
 "#;
@@ -103,7 +103,7 @@ pub fn html(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
         ),
     };
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ATT&amp;CK {ver} coverage - wazuh-mitre</title><style>{STYLE}</style></head><body>\n<h1>ATT&amp;CK {ver} coverage: {cov} of {tot} techniques</h1>\n<p class=\"claim\">{claim} Tags as your {mgr} manager resolves them; {counted} rules counted.</p>\n<div id=\"bars\" class=\"bars\"></div>\n<div id=\"details\">Click a cell to see its rules and tests.</div>\n<div id=\"matrix\" class=\"matrix\"></div>\n<h2>Gaps that matter most</h2><table><tr><th>technique</th><th>tactics</th><th>platforms</th><th>groups using it</th><th>atomic tests</th></tr>{gaps}</table>\n<h2>Fired against covered</h2>{fired}\n<script type=\"application/json\" id=\"report\">{data}</script>\n<script>{SCRIPT}</script>\n</body></html>\n",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ATT&amp;CK {ver} coverage - wazuh-mitre</title><style>{STYLE}</style></head><body>\n<h1>ATT&amp;CK {ver} coverage: {cov} of {tot} techniques</h1>\n<p class=\"claim\">{claim} Tags as your {mgr} manager resolves them; {counted} rules counted.</p>\n<div id=\"details\">Click a cell to see its rules and tests.</div>\n<div id=\"matrix\" class=\"matrix\"></div>\n<h2>Per tactic</h2><div id=\"bars\" class=\"bars\"></div>\n<h2>Gaps that matter most</h2><table><tr><th>technique</th><th>tactics</th><th>platforms</th><th>groups using it</th><th>atomic tests</th></tr>{gaps}</table>\n<h2>Fired against covered</h2>{fired}\n<script type=\"application/json\" id=\"report\">{data}</script>\n<script>{SCRIPT}</script>\n</body></html>\n",
         ver = esc(&r.attack_version),
         cov = r.summary.techniques_covered,
         tot = r.summary.techniques_total,
