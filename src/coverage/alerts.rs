@@ -12,10 +12,19 @@ use std::path::{Path, PathBuf};
 pub const MAX_LINE: usize = 1 << 20;
 /// How many bad lines the report names (all are counted).
 const EXAMPLES: usize = 20;
+/// How many agents the report names per technique.
+const AGENTS_NAMED: usize = 10;
 
 #[derive(Deserialize)]
 struct Alert {
     rule: Option<AlertRule>,
+    timestamp: Option<String>,
+    agent: Option<AlertAgent>,
+}
+
+#[derive(Deserialize)]
+struct AlertAgent {
+    name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -33,14 +42,21 @@ struct AlertMitre {
 /// Reads every file; Err only for a file that cannot be opened or read.
 pub fn read_all(paths: &[PathBuf], version: &AttackVersion) -> Result<Fired, (PathBuf, String)> {
     let mut fired = Fired::default();
+    let mut agents = std::collections::BTreeSet::new();
     for path in paths {
-        read_file(path, version, &mut fired).map_err(|e| (path.clone(), e))?;
+        read_file(path, version, &mut fired, &mut agents).map_err(|e| (path.clone(), e))?;
         fired.files.push(crate::report::display_path(path));
     }
+    fired.agents = agents.len() as u64;
     Ok(fired)
 }
 
-fn read_file(path: &Path, version: &AttackVersion, fired: &mut Fired) -> Result<(), String> {
+fn read_file(
+    path: &Path,
+    version: &AttackVersion,
+    fired: &mut Fired,
+    agents: &mut std::collections::BTreeSet<String>,
+) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
     let mut buffered = BufReader::with_capacity(1 << 16, file);
     let gz = buffered
@@ -63,7 +79,7 @@ fn read_file(path: &Path, version: &AttackVersion, fired: &mut Fired) -> Result<
         }
     };
     let mut n = 0u64;
-    for_each_line(reader, |line, too_long| {
+    let result = for_each_line(reader, |line, too_long| {
         n += 1;
         fired.lines += 1;
         if too_long {
@@ -86,6 +102,21 @@ fn read_file(path: &Path, version: &AttackVersion, fired: &mut Fired) -> Result<
             _ => return bad(fired, n, "no `rule.id`"),
         };
         fired.alerts += 1;
+        if let Some(ts) = alert.timestamp {
+            // ISO 8601 from one manager: the text order is the time order.
+            if fired.first_seen.as_ref().is_none_or(|f| ts < *f) {
+                fired.first_seen = Some(ts.clone());
+            }
+            if fired.last_seen.as_ref().is_none_or(|l| ts > *l) {
+                fired.last_seen = Some(ts);
+            }
+        }
+        let agent = alert.agent.and_then(|a| a.name);
+        if let Some(name) = &agent {
+            if !agents.contains(name) {
+                agents.insert(name.clone());
+            }
+        }
         let ids = rule.mitre.map(|m| m.id).unwrap_or_default();
         if ids.is_empty() {
             *fired.fired_untagged.entry(id).or_default() += 1;
@@ -95,10 +126,19 @@ fn read_file(path: &Path, version: &AttackVersion, fired: &mut Fired) -> Result<
                 .resolve(t.trim())
                 .and_then(|r| r.current().map(|c| c.id.clone()))
                 .unwrap_or(t);
+            if let Some(name) = &agent {
+                let on = fired
+                    .agents_by_technique
+                    .entry(current.clone())
+                    .or_default();
+                if on.len() < AGENTS_NAMED && !on.contains(name) {
+                    on.push(name.clone());
+                }
+            }
             *fired.by_technique.entry(current).or_default() += 1;
         }
-    })
-    .map_err(|e| format!("cannot read after line {n}: {e}"))
+    });
+    result.map_err(|e| format!("cannot read after line {n}: {e}"))
 }
 
 /// Calls `f` with each line (without its line break) and whether it was longer than

@@ -174,6 +174,13 @@ pub struct Fired {
     pub fired_not_covered: Vec<String>,
     /// Rules that fired with no technique on the alert: rule id -> alerts.
     pub fired_untagged: BTreeMap<String, u64>,
+    /// The earliest and latest `timestamp` seen.
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Distinct `agent.name`s.
+    pub agents: u64,
+    /// Technique -> the first agents (by name) it fired on, at most ten.
+    pub agents_by_technique: BTreeMap<String, Vec<String>>,
 }
 
 /// Atomic tests for a technique that is covered but has not fired.
