@@ -38,6 +38,21 @@ pub struct FixArgs {
     /// No fixes of these checks.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// How the preview is printed (without --write).
+    #[arg(long, value_enum, default_value = "diff")]
+    pub format: FixFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixFormat {
+    /// A unified diff (the default).
+    Diff,
+    /// Reviewdog Diagnostic Format: each change a suggestion with its reasons.
+    Rdjson,
+    /// The same, one diagnostic per line.
+    Rdjsonl,
+    /// A pull-request comment.
+    Markdown,
 }
 
 fn parse_confidence(s: &str) -> Result<Confidence, String> {
@@ -52,6 +67,11 @@ pub fn run(args: FixArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
+    if args.write && args.format != FixFormat::Diff {
+        return usage_error(
+            "--format is for the preview; --write applies the changes and prints a summary",
+        );
+    }
     let selection = merged_selection(&config, &args.select, &args.ignore);
     if let Err(e) = selection.validate() {
         return usage_error(e);
@@ -74,11 +94,18 @@ pub fn run(args: FixArgs) -> ExitCode {
     let color = stdout_color();
 
     if !args.write {
-        for f in &fix_plan.files {
-            if args.explain {
-                out!("{}", diff::explanations(f));
+        match args.format {
+            FixFormat::Diff => {
+                for f in &fix_plan.files {
+                    if args.explain {
+                        out!("{}", diff::explanations(f));
+                    }
+                    out!("{}", diff::unified(f, color));
+                }
             }
-            out!("{}", diff::unified(f, color));
+            FixFormat::Rdjson => out!("{}", crate::report::rdjson::fix(&fix_plan, false)),
+            FixFormat::Rdjsonl => out!("{}", crate::report::rdjson::fix(&fix_plan, true)),
+            FixFormat::Markdown => out!("{}", crate::report::markdown::fix(&fix_plan)),
         }
         eprint!("{}", diff::summary(&fix_plan, false, args.verbose));
         return if read_failed || !fix_plan.refused.is_empty() {

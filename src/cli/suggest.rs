@@ -13,6 +13,8 @@ use std::process::ExitCode;
 pub enum SuggestFormat {
     Human,
     Json,
+    /// A pull-request comment (suggest only).
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +83,10 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
     match args.format {
         SuggestFormat::Json => out!("{}", render::json(&rows, &project.attack_version)),
         SuggestFormat::Human => out!("{}", render::human(&rows, &project.attack_version)),
+        SuggestFormat::Markdown => out!(
+            "{}",
+            crate::report::markdown::suggestions(&rows, &project.attack_version)
+        ),
     }
     read_failures(&project).unwrap_or(ExitCode::SUCCESS)
 }
@@ -101,7 +107,7 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
     }
     match args.format {
         SuggestFormat::Json => out!("{}", render::eval_json(&rows)),
-        SuggestFormat::Human => out!("{}", render::eval_table(&rows)),
+        SuggestFormat::Human | SuggestFormat::Markdown => out!("{}", render::eval_table(&rows)),
     }
     read_failures(&project).unwrap_or(ExitCode::SUCCESS)
 }

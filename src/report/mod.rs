@@ -10,6 +10,8 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
+pub mod rdjson;
 pub mod sarif;
 pub mod suggestions;
 
@@ -29,6 +31,10 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    /// Reviewdog Diagnostic Format, one result object.
+    Rdjson,
+    /// Reviewdog Diagnostic Format, one diagnostic per line.
+    Rdjsonl,
 }
 
 /// One finding, ready to render.
@@ -117,7 +123,14 @@ pub fn render(
         Format::Sarif => sarif::render(findings),
         Format::Github => github::render(findings),
         Format::Junit => junit::render(findings, summary),
+        Format::Rdjson => rdjson::lint(findings, false),
+        Format::Rdjsonl => rdjson::lint(findings, true),
     }
+}
+
+/// Where a check's manual is read (its doc comment, rendered in the README's table).
+pub fn check_url(name: &str) -> String {
+    format!("https://github.com/wazuh-mitre/wazuh-mitre#{name}")
 }
 
 /// The path as shown: forward slashes, no leading `./`.

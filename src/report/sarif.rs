@@ -22,8 +22,11 @@ struct Log<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
+    /// Our columns count characters (Unicode code points), not UTF-16 units.
+    column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
 }
 
@@ -71,6 +74,73 @@ struct SarifResult<'a> {
     locations: [Location; 1],
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<Properties<'a>>,
+    /// The fix as SARIF viewers apply it (safe and unsafe fixes with edits).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text<'a>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: Artifact,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<'a>,
+}
+
+/// Where a byte range stands, in the run's columns (characters).
+fn region(
+    text: &str,
+    lines: &crate::ruleset::span::LineIndex,
+    span: crate::ruleset::Span,
+) -> Region {
+    let a = lines.line_col(text, span.start);
+    let b = lines.line_col(text, span.end);
+    Region {
+        start_line: a.line,
+        start_column: a.column,
+        end_line: b.line,
+        end_column: b.column,
+    }
+}
+
+fn fixes<'a>(f: &'a Finding) -> Vec<SarifFix<'a>> {
+    let Some(fix) = f.fix.filter(|x| !x.edits.is_empty()) else {
+        return Vec::new();
+    };
+    let lines = crate::ruleset::span::LineIndex::new(&f.text);
+    vec![SarifFix {
+        description: Text {
+            text: &fix.description,
+        },
+        artifact_changes: [ArtifactChange {
+            artifact_location: Artifact {
+                uri: display_path(f.path),
+            },
+            replacements: fix
+                .edits
+                .iter()
+                .map(|e| Replacement {
+                    deleted_region: region(&f.text, &lines, e.span),
+                    inserted_content: Text {
+                        text: &e.replacement,
+                    },
+                })
+                .collect(),
+        }],
+    }]
 }
 
 #[derive(Serialize)]
@@ -117,7 +187,7 @@ pub fn render(findings: &[Finding]) -> String {
             default_configuration: Level {
                 level: level(i.severity),
             },
-            help_uri: format!("https://github.com/wazuh-mitre/wazuh-mitre#{}", i.name),
+            help_uri: super::check_url(i.name),
         })
         .collect();
     let results = findings
@@ -149,6 +219,7 @@ pub fn render(findings: &[Finding]) -> String {
                 fix: &fix.description,
                 applicability: fix.applicability.as_str(),
             }),
+            fixes: fixes(f),
         })
         .collect();
     let log = Log {
@@ -163,6 +234,7 @@ pub fn render(findings: &[Finding]) -> String {
                     rules,
                 },
             },
+            column_kind: "unicodeCodePoints",
             results,
         }],
     };
