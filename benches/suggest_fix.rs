@@ -73,7 +73,9 @@ fn main() {
     let ((), eval) = time(|| {
         let p = load(&ruleset, &ruleset);
         let s = Suggester::new(&p);
-        std::hint::black_box(evaluate(&p, &s).len());
+        std::hint::black_box(
+            evaluate(&p, &s, wazuh_mitre::suggest::eval::Protocol::LeaveOneOut).len(),
+        );
     });
     let (safe_files, safe) = bulk_fix(&stock, &FixOptions::default());
     let everything = FixOptions {

@@ -63,3 +63,35 @@ fn committed_atomic_table_matches_a_fresh_generation() {
     let t = tests.iter().find(|t| win.contains(&t.guid)).unwrap();
     assert!(t.platforms.iter().any(|p| p == "windows"));
 }
+
+#[test]
+fn committed_detections_table_matches_a_fresh_generation() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    use wazuh_mitre::suggest::public_table;
+    let db = wazuh_mitre::attack::AttackDb::embedded();
+    let fresh =
+        public_table::generate(&shared.join(public_table::SHARED_DIR), db.latest()).unwrap();
+    let committed =
+        std::fs::read_to_string(common::repo().join("rules-db/detections/public-detections.json"))
+            .unwrap();
+    assert!(
+        committed == fresh,
+        "rules-db/detections/public-detections.json differs from a fresh generation: run `cargo run --bin gen-rules-db`"
+    );
+    // Every detection keeps its author and id (the Detection Rule License asks for both), and
+    // every technique is a current id of the newest ATT&CK.
+    let table = public_table::embedded();
+    assert!(table.len() > 4_800, "{}", table.len());
+    assert!(table.iter().all(|d| !d.id.is_empty()));
+    let sigma_without_author = table
+        .iter()
+        .filter(|d| d.source == "sigma" && d.author.is_empty())
+        .count();
+    assert_eq!(sigma_without_author, 0);
+    assert!(table
+        .iter()
+        .flat_map(|d| &d.techniques)
+        .all(|t| db.latest().is_active(t)));
+}

@@ -223,7 +223,7 @@ fn eval_on_the_stock_ruleset_meets_the_targets() {
         Config::default(),
     );
     let s = Suggester::new(&p);
-    let rows = evaluate(&p, &s);
+    let rows = evaluate(&p, &s, wazuh_mitre::suggest::eval::Protocol::LeaveOneOut);
     let t = total(&rows);
     assert!(t.rules > 1000, "{t:?}");
     let rate = |n| EvalRow::rate(n, t.rules);
@@ -243,7 +243,45 @@ fn eval_on_the_community_rulesets_without_a_ruleset() {
     };
     let p = project(&[shared.join("corpus/community")], &[], Config::default());
     let s = Suggester::new(&p);
-    let rows = evaluate(&p, &s);
+    let rows = evaluate(&p, &s, wazuh_mitre::suggest::eval::Protocol::LeaveOneOut);
     let t = total(&rows);
     assert!(EvalRow::rate(t.hit_at_3, t.rules) >= 0.65, "{t:?}");
+}
+
+#[test]
+fn public_detections_lend_techniques_and_name_their_authors() {
+    let (code, out, err) = common::cli::run(&[
+        "suggest",
+        "--no-default-ruleset",
+        "--format",
+        "json",
+        "tests/fixtures/suggest/public.xml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for (rule, family) in [(100401, "T1114"), (100402, "T1105")] {
+        let r = v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule_id"] == rule)
+            .unwrap();
+        let first = &r["suggestions"][0];
+        assert!(
+            first["technique"].as_str().unwrap().starts_with(family),
+            "{rule}: {first}"
+        );
+        let public: Vec<&str> = first["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["kind"] == "public")
+            .map(|x| x["detail"].as_str().unwrap())
+            .collect();
+        assert!(!public.is_empty(), "{rule}: no public reason");
+        assert!(public
+            .iter()
+            .all(|d| d.starts_with("like Sigma \"") || d.starts_with("like Splunk \"")));
+        assert!(public.iter().all(|d| d.contains("(by ")), "{public:?}");
+    }
 }

@@ -81,12 +81,42 @@ const STOPWORDS: &[&str] = &[
 /// Lowercase word stems: split on non-alphanumerics, drop stop words and short words, and
 /// strip a plural or verb ending so "tickets"/"ticket" and "dumping"/"dump" meet.
 pub fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.len() >= 3)
-        .map(|w| w.to_ascii_lowercase())
-        .filter(|w| !STOPWORDS.contains(&w.as_str()))
-        .map(|w| stem(&w))
-        .collect()
+    let mut out = Vec::new();
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        // Field values as words: `MailItemsAccessed` is also "mail items accessed",
+        // `New-InboxRule` already splits at the dash into "new" and "inbox rule".
+        let parts = camel_parts(word);
+        for w in std::iter::once(word).chain(parts.iter().copied().filter(|_| parts.len() > 1)) {
+            if w.len() < 3 {
+                continue;
+            }
+            let w = w.to_ascii_lowercase();
+            if !STOPWORDS.contains(&w.as_str()) {
+                out.push(stem(&w));
+            }
+        }
+    }
+    out
+}
+
+/// `MailItemsAccessed` -> [Mail, Items, Accessed]; `PowerShell` -> [Power, Shell];
+/// `NTLMv2` stays whole; a word with no case change is one part.
+fn camel_parts(word: &str) -> Vec<&str> {
+    let b = word.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..b.len() {
+        let boundary = b[i].is_ascii_uppercase()
+            && (b[i - 1].is_ascii_lowercase()
+                || (b[i - 1].is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+        if boundary {
+            parts.push(&word[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&word[start..]);
+    parts
 }
 
 fn stem(w: &str) -> String {
@@ -110,29 +140,38 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn build(version: &AttackVersion, text: &AttackText) -> Self {
-        let mut ids = Vec::new();
-        let mut doc_len = Vec::new();
-        let mut postings: HashMap<String, (f64, Vec<(u32, f64)>)> = HashMap::new();
-        for t in version
+        let docs = version
             .techniques()
             .iter()
             .filter(|t| t.status == Status::Active)
-        {
-            let mut terms: HashMap<String, f64> = HashMap::new();
-            for w in tokens(&t.name) {
-                *terms.entry(w).or_default() += 3.0;
-            }
-            if let Some(tt) = text.technique(&t.id) {
-                for w in tokens(&tt.description) {
-                    *terms.entry(w).or_default() += 1.0;
+            .map(|t| {
+                let mut terms: HashMap<String, f64> = HashMap::new();
+                for w in tokens(&t.name) {
+                    *terms.entry(w).or_default() += 3.0;
                 }
-            }
+                if let Some(tt) = text.technique(&t.id) {
+                    for w in tokens(&tt.description) {
+                        *terms.entry(w).or_default() += 1.0;
+                    }
+                }
+                (t.id.clone(), terms)
+            })
+            .collect();
+        Self::from_documents(docs)
+    }
+
+    /// An index over any documents: (id, term -> weight).
+    pub fn from_documents(docs: Vec<(String, HashMap<String, f64>)>) -> Self {
+        let mut ids = Vec::new();
+        let mut doc_len = Vec::new();
+        let mut postings: HashMap<String, (f64, Vec<(u32, f64)>)> = HashMap::new();
+        for (id, terms) in docs {
             let doc = ids.len() as u32;
             doc_len.push(terms.values().sum());
             for (w, tf) in terms {
                 postings.entry(w).or_default().1.push((doc, tf));
             }
-            ids.push(t.id.clone());
+            ids.push(id);
         }
         let n = ids.len() as f64;
         for (idf, list) in postings.values_mut() {

@@ -1,6 +1,6 @@
 //! Regenerates every generated table of `rules-db/` from `../shared`: `attack/` from MITRE's
 //! bundles, `stock/` from the Wazuh 4.14.7 stock ruleset, `atomic/` from Atomic Red Team's
-//! index.
+//! index, `detections/` from the public Sigma and Splunk detections.
 //!
 //! Usage: `cargo run --bin gen-rules-db -- [SHARED_DIR] [RULES_DB_DIR]`
 //! (defaults: `../shared` and `rules-db`).
@@ -37,6 +37,17 @@ fn main() -> ExitCode {
         &shared.join(wazuh_mitre::coverage::atomic::SHARED_INDEX),
     ) {
         Ok(text) => files.push((out.join("atomic/atomic-tests.json"), text)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let db = wazuh_mitre::attack::AttackDb::embedded();
+    match wazuh_mitre::suggest::public_table::generate(
+        &shared.join(wazuh_mitre::suggest::public_table::SHARED_DIR),
+        db.latest(),
+    ) {
+        Ok(text) => files.push((out.join("detections/public-detections.json"), text)),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

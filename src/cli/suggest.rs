@@ -41,8 +41,31 @@ pub struct EvalArgs {
     /// Measure the naive baseline instead: BM25 of the description against ATT&CK's text.
     #[arg(long)]
     pub baseline: bool,
+    /// Hide every tag of the evaluated files at once (not leave-one-out): only embedded
+    /// knowledge and --ruleset tags lend anything.
+    #[arg(long)]
+    pub cold: bool,
+    /// Leave out an evidence source (explicit, parent, hint, attack-text, similar, public);
+    /// repeatable: what each source adds.
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    pub without: Vec<crate::suggest::EvidenceKind>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: SuggestFormat,
+}
+
+fn parse_kind(s: &str) -> Result<crate::suggest::EvidenceKind, String> {
+    use crate::suggest::EvidenceKind as K;
+    [
+        K::Explicit,
+        K::Parent,
+        K::Hint,
+        K::AttackText,
+        K::Similar,
+        K::Public,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == s)
+    .ok_or_else(|| format!("`{s}` is not explicit, parent, hint, attack-text, similar or public"))
 }
 
 fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
@@ -99,7 +122,16 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
     let rows = if args.baseline {
         evaluate_baseline(&project)
     } else {
-        evaluate(&project, &Suggester::new(&project))
+        let protocol = if args.cold {
+            crate::suggest::eval::Protocol::Cold
+        } else {
+            crate::suggest::eval::Protocol::LeaveOneOut
+        };
+        evaluate(
+            &project,
+            &Suggester::new(&project).without(&args.without),
+            protocol,
+        )
     };
     if rows.iter().all(|r| r.rules == 0) {
         eprintln!("error: no rule carries a technique tag: there is nothing to evaluate against");

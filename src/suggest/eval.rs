@@ -79,9 +79,20 @@ fn family(project: &Project, id: &str) -> Vec<String> {
     out
 }
 
-/// The suggester, leave-one-out.
-pub fn evaluate(project: &Project, suggester: &Suggester) -> Vec<EvalRow> {
-    score(project, &|rules, hidden_for| {
+/// How tags are hidden while a rule is ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    /// The rule's own tags and those of its copies (leave-one-out).
+    #[default]
+    LeaveOneOut,
+    /// Every tag of the evaluated files at once: only embedded knowledge and `--ruleset`
+    /// tags lend anything, as for a new user's untagged rules.
+    Cold,
+}
+
+/// The suggester, under `protocol`.
+pub fn evaluate(project: &Project, suggester: &Suggester, protocol: Protocol) -> Vec<EvalRow> {
+    score(project, protocol, &|rules, hidden_for| {
         suggester
             .suggest_many(rules, hidden_for)
             .into_iter()
@@ -98,7 +109,7 @@ pub fn evaluate(project: &Project, suggester: &Suggester) -> Vec<EvalRow> {
 /// descriptions, nothing else. It has no confidence, so no high-confidence figures.
 pub fn evaluate_baseline(project: &Project) -> Vec<EvalRow> {
     let index = crate::attack::search::SearchIndex::build(project.attack(), project.db.text());
-    score(project, &|rules, _| {
+    score(project, Protocol::LeaveOneOut, &|rules, _| {
         rules
             .iter()
             .map(|&r| {
@@ -116,7 +127,7 @@ pub fn evaluate_baseline(project: &Project) -> Vec<EvalRow> {
 type Ranker<'a> = dyn Fn(&[RuleRef], &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync)) -> Vec<Vec<(String, Confidence)>>
     + 'a;
 
-fn score(project: &Project, rank: &Ranker) -> Vec<EvalRow> {
+fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
     let mut copies: HashMap<String, Vec<RuleRef>> = HashMap::new();
     for r in project.ws.rule_refs() {
         copies.entry(copy_key(project, r)).or_default().push(r);
@@ -131,13 +142,17 @@ fn score(project: &Project, rank: &Ranker) -> Vec<EvalRow> {
                 && !technique_tags(project, r).is_empty()
         })
         .collect();
+    let every_linted: HashSet<RuleRef> = project.ws.linted_rule_refs().collect();
     let hidden_for = |r: RuleRef| -> HashSet<RuleRef> {
-        copies
-            .get(&copy_key(project, r))
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect()
+        match protocol {
+            Protocol::Cold => every_linted.clone(),
+            Protocol::LeaveOneOut => copies
+                .get(&copy_key(project, r))
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect(),
+        }
     };
     let all = rank(&evaluated, &hidden_for);
     let mut rows: BTreeMap<String, EvalRow> = BTreeMap::new();

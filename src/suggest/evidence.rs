@@ -16,6 +16,8 @@ pub enum EvidenceKind {
     AttackText,
     /// A tagged rule that resembles this one.
     Similar,
+    /// Public detections (Sigma, Splunk) whose logic resembles this rule's.
+    Public,
 }
 
 impl EvidenceKind {
@@ -26,6 +28,7 @@ impl EvidenceKind {
             EvidenceKind::Hint => "hint",
             EvidenceKind::AttackText => "attack-text",
             EvidenceKind::Similar => "similar",
+            EvidenceKind::Public => "public",
         }
     }
 }

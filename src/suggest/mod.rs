@@ -10,6 +10,8 @@ pub mod explicit;
 pub mod facts;
 pub mod hints;
 pub mod parents;
+pub mod public;
+pub mod public_table;
 pub mod scorer;
 pub mod similar;
 
@@ -30,9 +32,12 @@ pub struct Suggester<'p> {
     hints: hints::HintSet,
     explicit: explicit::ExplicitMentions,
     text: attack_text::AttackTextSource,
+    public: public::PublicSource,
     similar: similar::SimilarIndex,
     facts: HashMap<RuleRef, RuleFacts>,
     features: HashMap<RuleRef, similar::Features>,
+    /// Evidence kinds left out (`eval --without`, for the ablation).
+    without: Vec<EvidenceKind>,
 }
 
 /// Technique ids written in a rule's `<mitre>` blocks (well-formed ones only).
@@ -79,10 +84,18 @@ impl<'p> Suggester<'p> {
             hints: hints::HintSet::embedded(),
             explicit: explicit::ExplicitMentions::new(attack),
             text: attack_text::AttackTextSource::new(attack, project.db.text()),
+            public: public::PublicSource::new(),
             similar,
             facts,
             features,
+            without: Vec::new(),
         }
+    }
+
+    /// The same suggester without some evidence kinds (an ablation).
+    pub fn without(mut self, kinds: &[EvidenceKind]) -> Self {
+        self.without = kinds.to_vec();
+        self
     }
 
     /// All evidence for a rule; `hidden` rules' tags are invisible (leave-one-out).
@@ -105,6 +118,8 @@ impl<'p> Suggester<'p> {
         let platform = rule_platform(&self.project.ws, &self.project.replay, r);
         self.hints.collect(facts, platform, &mut out);
         self.text.collect(facts, &mut out);
+        self.public.collect(facts, &mut out);
+        out.retain(|e| !self.without.contains(&e.kind));
         if let Some(f) = self.features.get(&r) {
             self.similar.collect(r, f, hidden, &mut out);
         }

@@ -72,7 +72,7 @@ fn combine_within(kind: EvidenceKind, strengths: &[f64]) -> f64 {
     match kind {
         EvidenceKind::Hint => (1.0 - strengths.iter().map(|s| 1.0 - s).product::<f64>()).min(0.95),
         // Neighbours are not independent of each other: the best counts fully, the rest half.
-        EvidenceKind::Similar => {
+        EvidenceKind::Similar | EvidenceKind::Public => {
             let best = strengths.iter().cloned().fold(0.0, f64::max);
             let rest: f64 =
                 strengths.iter().map(|s| 1.0 - 0.5 * s).product::<f64>() / (1.0 - 0.5 * best);
@@ -180,15 +180,17 @@ impl Scorer<'_> {
             members.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
             let best = members[0].score;
             // A sub-technique is chosen when it leads, or when evidence beyond word overlap
-            // with ATT&CK's text points at it: siblings' descriptions share their words, so a
-            // text rank alone does not tell Kerberoasting from the Kerberos ticket family.
+            // (with ATT&CK's text or public detections) points at it: siblings share their
+            // words, so a text match alone does not tell Kerberoasting from the ticket family.
             let chosen = members
                 .iter()
                 .filter(|m| {
                     m.id.contains('.')
                         && m.score >= 0.5 * best
                         && (m.score >= best
-                            || m.reasons.iter().any(|r| r.1 != EvidenceKind::AttackText))
+                            || m.reasons.iter().any(|r| {
+                                !matches!(r.1, EvidenceKind::AttackText | EvidenceKind::Public)
+                            }))
                 })
                 .map(|m| m.id.clone())
                 .next()
