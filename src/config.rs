@@ -16,7 +16,6 @@
 
 use crate::checks::registry::{find_info, Selection};
 use crate::checks::Severity;
-use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -113,7 +112,7 @@ pub struct Config {
     /// `Some(None)`: turned off; `Some(Some(r))`: set; `None`: default.
     pub custom_range: Option<Option<(u32, u32)>>,
     pub fail_on: Option<Severity>,
-    pub per_path_ignores: Vec<(Regex, Vec<String>)>,
+    pub per_path_ignores: Vec<(globset::GlobMatcher, Vec<String>)>,
 }
 
 impl Config {
@@ -210,7 +209,9 @@ impl Config {
             };
             sel.validate()
                 .map_err(|e| err(line_of(&glob), format!("per-path-ignores: {e}")))?;
-            cfg.per_path_ignores.push((glob_to_regex(&glob), codes));
+            let matcher = path_glob(&glob)
+                .map_err(|e| err(line_of(&glob), format!("per-path-ignores: `{glob}`: {e}")))?;
+            cfg.per_path_ignores.push((matcher, codes));
         }
         Ok(cfg)
     }
@@ -221,7 +222,7 @@ impl Config {
         let p = p.trim_start_matches("./");
         self.per_path_ignores
             .iter()
-            .filter(|(re, _)| re.is_match(p))
+            .filter(|(glob, _)| glob.is_match(p))
             .flat_map(|(_, codes)| codes.iter().map(String::as_str))
             .collect()
     }
@@ -229,32 +230,38 @@ impl Config {
 
 /// `**` any path, `*` within one path segment, `?` one character; matched at the end of the
 /// path, so `legacy/**` matches `rules/legacy/a.xml` too.
-pub fn glob_to_regex(glob: &str) -> Regex {
-    let mut re = String::from("(^|/)");
-    let mut chars = glob.trim_start_matches("./").chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                if chars.peek() == Some(&'/') {
-                    chars.next();
-                    re.push_str("(.*/)?");
-                } else {
-                    re.push_str(".*");
-                }
-            }
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-    }
-    re.push('$');
-    Regex::new(&re).expect("escaped glob is a valid regex")
+pub fn path_glob(glob: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    let glob = glob.trim_start_matches("./");
+    let anywhere = if glob.starts_with("**/") || glob.starts_with('/') {
+        glob.trim_start_matches('/').to_string()
+    } else {
+        format!("**/{glob}")
+    };
+    Ok(globset::GlobBuilder::new(&anywhere)
+        .literal_separator(true)
+        .build()?
+        .compile_matcher())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_globs_match_at_the_end_of_the_path() {
+        let m = |g: &str, p: &str| path_glob(g).unwrap().is_match(p);
+        assert!(m("legacy/**", "rules/legacy/a.xml"));
+        assert!(m("legacy/**", "legacy/deep/b.xml"));
+        assert!(m("./legacy/*.xml", "legacy/a.xml"));
+        assert!(
+            !m("legacy/*.xml", "legacy/deep/a.xml"),
+            "`*` stays within one segment"
+        );
+        assert!(m("*_rules.xml", "x/0100_rules.xml"));
+        assert!(m("r?.xml", "r1.xml") && !m("r?.xml", "r12.xml"));
+        assert!(!m("legacy/**", "notlegacy/a.xml"));
+        assert!(path_glob("a[").is_err());
+    }
 
     #[test]
     fn unknown_keys_and_bad_values_are_located() {

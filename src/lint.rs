@@ -120,7 +120,18 @@ impl Project {
 
     /// Puts a rewritten file in place of the one read, and replays the load order again.
     pub fn replace_file(&mut self, index: usize, file: crate::ruleset::RuleFile) {
-        self.ws.files[index].file = file;
+        self.replace_files(vec![(index, file)]);
+    }
+
+    /// Puts several rewritten files in place and replays the load order once: a pass of
+    /// `fix` over thousands of files must not replay once per file.
+    pub fn replace_files(&mut self, files: Vec<(usize, crate::ruleset::RuleFile)>) {
+        if files.is_empty() {
+            return;
+        }
+        for (index, file) in files {
+            self.ws.files[index].file = file;
+        }
         self.replay = LoadReplay::run(&self.ws, self.settings.have_ruleset);
     }
 

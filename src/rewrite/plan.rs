@@ -181,6 +181,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             converged = true;
             break;
         }
+        let mut replaced = Vec::new();
         for (file, list) in per_file {
             let text = project.ws.files[file].file.source.text.clone();
             let edits_only: Vec<Edit> = list.iter().map(|(e, _)| e.clone()).collect();
@@ -205,7 +206,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                             log.push(a);
                         }
                     }
-                    project.replace_file(file, new_file);
+                    replaced.push((file, new_file));
                 }
                 Err(reason) => {
                     frozen.insert(file);
@@ -216,6 +217,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                 }
             }
         }
+        project.replace_files(replaced);
     }
 
     result.skipped = skipped;

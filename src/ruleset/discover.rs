@@ -9,8 +9,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         if path.is_dir() {
             walk(path, &mut out)
                 .map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
-        } else if path.exists() {
+        } else if path.is_file() {
             out.push(path.clone());
+        } else if path.exists() {
+            // A fifo or a device would block the read forever.
+            return Err(format!("{}: not a regular file or folder", path.display()));
         } else {
             return Err(format!("{}: no such file or folder", path.display()));
         }
@@ -38,7 +41,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             .is_ok_and(|m| m.file_type().is_symlink());
         if path.is_dir() && !linked {
             walk(&path, out)?;
-        } else if is_xml(&path) {
+        } else if is_xml(&path) && path.is_file() {
             out.push(path);
         }
     }

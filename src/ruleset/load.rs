@@ -7,7 +7,7 @@
 use super::discover;
 use super::model::{ParentKind, Rule, RuleFile};
 use super::read::{read_path, LoadFailure};
-use crate::fast_hash::{FastMap, FastSet};
+use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -149,7 +149,8 @@ fn canonical(p: &Path) -> PathBuf {
 
 /// Reads files on all cores; the result keeps the input order.
 fn read_all(paths: &[(PathBuf, Origin)]) -> Vec<Result<RuleFile, Box<LoadFailure>>> {
-    crate::parallel::map(paths, 8, |(p, _)| read_path(p))
+    use rayon::prelude::*;
+    paths.par_iter().map(|(p, _)| read_path(p)).collect()
 }
 
 /// What the manager does with a rule at load time that loses it, or part of it.

@@ -40,6 +40,8 @@ pub enum ReadError {
     Io(String),
     /// The manager's XML reader refuses it.
     Xml(super::xml::XmlError),
+    /// The manager's XML reader refuses it, and the file is UTF-16, which is why.
+    Utf16(super::xml::XmlError),
 }
 
 impl ReadError {
@@ -47,7 +49,7 @@ impl ReadError {
     pub fn offset(&self) -> Option<usize> {
         match self {
             ReadError::Io(_) => None,
-            ReadError::Xml(e) => Some(e.offset),
+            ReadError::Xml(e) | ReadError::Utf16(e) => Some(e.offset),
         }
     }
 }
@@ -57,6 +59,11 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "cannot read file: {e}"),
             ReadError::Xml(e) => e.fmt(f),
+            ReadError::Utf16(e) => write!(
+                f,
+                "the file is UTF-16: the manager reads bytes and refuses it [os_xml: \"{}\"]; save it as UTF-8",
+                String::from_utf8_lossy(&e.manager_message())
+            ),
         }
     }
 }

@@ -50,14 +50,17 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
 pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
     match xml::read(source.text.as_bytes()) {
         Ok(doc) => Ok(build(source, &doc)),
-        Err(e) => Err(xml_failure(source, e)),
+        Err(e) => {
+            let utf16 = looks_utf16(source.text.as_bytes());
+            Err(xml_failure(source, utf16, e))
+        }
     }
 }
 
 fn read_source(source: SourceFile, bytes: &[u8]) -> Result<RuleFile, Box<LoadFailure>> {
     match xml::read(bytes) {
         Ok(doc) => Ok(build(source, &doc)),
-        Err(e) => Err(xml_failure(source, e)),
+        Err(e) => Err(xml_failure(source, looks_utf16(bytes), e)),
     }
 }
 
@@ -82,8 +85,17 @@ fn placeholder_text(bytes: &[u8]) -> String {
     }
 }
 
+/// Whether bytes look like UTF-16: a UTF-16 byte order mark, or a NUL in every other byte.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(64)];
+    head.len() >= 8 && head.iter().skip(1).step_by(2).all(|&b| b == 0)
+}
+
 /// A refused file, reported at the line the manager names.
-fn xml_failure(source: SourceFile, e: XmlError) -> Box<LoadFailure> {
+fn xml_failure(source: SourceFile, utf16: bool, e: XmlError) -> Box<LoadFailure> {
     let mut e = e;
     let ours = source.lines.line_col(&source.text, e.offset).line;
     if ours != e.line as usize {
@@ -91,7 +103,11 @@ fn xml_failure(source: SourceFile, e: XmlError) -> Box<LoadFailure> {
     }
     Box::new(LoadFailure {
         path: source.path.clone(),
-        error: ReadError::Xml(e),
+        error: if utf16 {
+            ReadError::Utf16(e)
+        } else {
+            ReadError::Xml(e)
+        },
         source: Some(source),
     })
 }

@@ -66,9 +66,14 @@ impl<'p> Suggester<'p> {
             .rule_refs()
             .filter(|r| !project.ws.files[r.file].file.salvaged)
             .collect();
-        let all_facts = crate::parallel::map(&rules, 256, |&r| {
-            facts::rule_facts(&project.ws, &project.replay, r)
-        });
+        let all_facts: Vec<RuleFacts> = {
+            use rayon::prelude::*;
+            rules
+                .par_iter()
+                .with_min_len(64)
+                .map(|&r| facts::rule_facts(&project.ws, &project.replay, r))
+                .collect()
+        };
         for (r, f) in rules.into_iter().zip(all_facts) {
             let rule = project.ws.rule(r);
             let tags = technique_tags(project, r);
@@ -145,7 +150,12 @@ impl Suggester<'_> {
         rules: &[RuleRef],
         hidden_for: &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync),
     ) -> Vec<Vec<Suggestion>> {
-        crate::parallel::map(rules, 32, |&r| self.suggest(r, &hidden_for(r)))
+        use rayon::prelude::*;
+        rules
+            .par_iter()
+            .with_min_len(8)
+            .map(|&r| self.suggest(r, &hidden_for(r)))
+            .collect()
     }
 }
 

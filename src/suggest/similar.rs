@@ -97,6 +97,10 @@ pub struct SimilarIndex {
 /// Neighbours below this similarity say nothing.
 const MIN_SIMILARITY: f64 = 0.3;
 const NEIGHBOURS: usize = 5;
+/// A token or parent shared by more tagged rules than this says nothing about likeness.
+const COMMON: usize = 200;
+/// How many candidates are compared in full.
+const CANDIDATES: usize = 200;
 
 impl SimilarIndex {
     pub fn features(&mut self, rule: &Rule, facts: &RuleFacts, grow: bool) -> Features {
@@ -169,25 +173,36 @@ impl SimilarIndex {
         hidden: &HashSet<RuleRef>,
         out: &mut Vec<Evidence>,
     ) {
-        let common = (self.entries.len() / 5).max(50);
+        // Fixed bounds, not shares of the workspace: a migration of thousands of files must
+        // cost each rule the same as one file does.
         let mut overlap: HashMap<usize, usize> = HashMap::new();
         for t in &query.tokens {
-            if let Some(list) = self.by_token.get(t).filter(|l| l.len() <= common) {
+            if let Some(list) = self.by_token.get(t).filter(|l| l.len() <= COMMON) {
                 for &i in list {
                     *overlap.entry(i).or_default() += 1;
                 }
             }
         }
         for p in &query.parents {
-            for &i in self.by_parent.get(p).into_iter().flatten() {
-                *overlap.entry(i).or_default() += 2;
+            if let Some(list) = self.by_parent.get(p).filter(|l| l.len() <= COMMON) {
+                for &i in list {
+                    *overlap.entry(i).or_default() += 2;
+                }
             }
         }
-        let mut scored: Vec<(f64, usize)> = overlap
+        let mut candidates: Vec<(usize, usize)> = overlap
             .into_iter()
             .filter(|&(i, n)| {
                 n >= 2 && self.entries[i].rule != own && !hidden.contains(&self.entries[i].rule)
             })
+            .collect();
+        // Only the candidates sharing most are compared in full.
+        if candidates.len() > CANDIDATES {
+            candidates.select_nth_unstable_by(CANDIDATES, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            candidates.truncate(CANDIDATES);
+        }
+        let mut scored: Vec<(f64, usize)> = candidates
+            .into_iter()
             .map(|(i, _)| (similarity(query, &self.entries[i].features), i))
             .filter(|(s, _)| *s >= MIN_SIMILARITY)
             .collect();
