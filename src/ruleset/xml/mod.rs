@@ -429,7 +429,10 @@ impl Reader<'_> {
                 } else {
                     self.ungetc(next, next_at);
                     self.ungetc(b'<' as i32, at);
-                    match self.read_element(depth + 1, recursion) {
+                    let child = stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                        self.read_element(depth + 1, recursion)
+                    });
+                    match child {
                         Ok(()) => {}
                         // A child reaches the end of the file only while still open.
                         Err(Stop::EndOfFile) => {
