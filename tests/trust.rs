@@ -6,30 +6,10 @@
 mod common;
 
 use common::cli::run;
-use common::oracle::{harness, manager_view, our_view};
-use std::path::{Path, PathBuf};
+use common::oracle::manager_reads;
+use common::write;
+use std::path::Path;
 use wazuh_mitre::ruleset::read::parse_bytes;
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
-/// The manager's verdict on `bytes` equals ours; returns whether it reads the file.
-fn manager_reads(bytes: &[u8]) -> bool {
-    let ours = our_view(bytes);
-    if let Some(h) = harness() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = write(dir.path(), "case.xml", bytes);
-        assert_eq!(
-            manager_view(h, &[p])[0],
-            ours,
-            "the manager's reader disagrees"
-        );
-    }
-    ours.starts_with("READ")
-}
 
 const RULE: &str = r#"<group name="local,">
   <rule id="100001" level="5">

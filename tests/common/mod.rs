@@ -29,6 +29,13 @@ pub mod lint;
 pub mod mutate;
 pub mod oracle;
 
+/// Writes `bytes` to `dir/name` and returns the path.
+pub fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -208,3 +208,19 @@ pub fn manager_tree(view: &str) -> Option<Vec<ManagerElement>> {
     }
     Some(roots)
 }
+
+/// Asserts the manager's reader and ours agree on `bytes` (when the oracle can be built);
+/// returns whether the file is read.
+pub fn manager_reads(bytes: &[u8]) -> bool {
+    let ours = our_view(bytes);
+    if let Some(h) = harness() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = super::write(dir.path(), "case.xml", bytes);
+        assert_eq!(
+            manager_view(h, &[p])[0],
+            ours,
+            "the manager's reader disagrees"
+        );
+    }
+    ours.starts_with("READ")
+}
