@@ -571,3 +571,60 @@ fn stock_per_tactic_table_matches_an_independent_count_and_the_readme() {
         );
     }
 }
+
+#[test]
+fn gaps_name_public_detections_of_the_technique_with_their_authors() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let (_, v, _) = coverage(&[
+        &format!("{FIX}/rules.xml"),
+        "--no-default-ruleset",
+        "--gaps",
+        "5",
+    ]);
+    let mut sigma_files = Vec::new();
+    let mut stack = vec![shared.join("detections/sigma")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yml") {
+                sigma_files.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    let mut checked = 0;
+    for g in v["gaps"].as_array().unwrap() {
+        let id = g["id"].as_str().unwrap().to_ascii_lowercase();
+        for d in g["detections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["source"] == "sigma")
+        {
+            // The rule itself, found by its id in SigmaHQ's files, is tagged with the technique
+            // (or a sub-technique) and written by the author named.
+            let file = sigma_files
+                .iter()
+                .find(|f| {
+                    let want = format!("id: {}", d["id"].as_str().unwrap());
+                    f.lines().any(|l| l.trim_end() == want)
+                })
+                .expect("the detection is a SigmaHQ rule");
+            assert!(
+                file.contains(&format!("attack.{id}")),
+                "{} is not tagged {id}",
+                d["title"]
+            );
+            let author = d["author"].as_str().unwrap();
+            assert!(
+                !author.is_empty() && file.contains(author.split(',').next().unwrap().trim()),
+                "{author}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{checked}");
+}

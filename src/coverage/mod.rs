@@ -155,7 +155,21 @@ pub struct Gap {
     pub target: bool,
     /// Atomic tests that would show whether a new rule fires.
     pub tests: usize,
+    /// Public detections (Sigma, Splunk) of the technique, to write a rule from.
+    pub detections: Vec<PublicDetection>,
 }
+
+/// A public detection that covers a gap, credited as its licence asks.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicDetection {
+    pub source: String,
+    pub id: String,
+    pub title: String,
+    pub author: String,
+}
+
+/// How many public detections a gap names.
+const DETECTIONS_PER_GAP: usize = 3;
 
 /// What fired, from `--alerts`.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -375,6 +389,7 @@ pub fn build(
                     groups: relevance.groups_using(&c.id),
                     target: relevance.is_target(&c.id),
                     tests: tests_for(&c.id).len(),
+                    detections: Vec::new(),
                 }
             });
             gap.tactics.push(tactic.name.clone());
@@ -388,6 +403,22 @@ pub fn build(
             .then(a.id.cmp(&b.id))
     });
     gaps.truncate(opts.gaps);
+    if !gaps.is_empty() {
+        let table = crate::suggest::public_table::embedded();
+        for g in &mut gaps {
+            g.detections = table
+                .iter()
+                .filter(|d| d.techniques.iter().any(|t| parent_of(t) == g.id))
+                .take(DETECTIONS_PER_GAP)
+                .map(|d| PublicDetection {
+                    source: d.source.clone(),
+                    id: d.id.clone(),
+                    title: d.title.clone(),
+                    author: d.author.clone(),
+                })
+                .collect();
+        }
+    }
     let targets_uncovered: Vec<String> = relevance
         .targets()
         .iter()

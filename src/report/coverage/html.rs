@@ -81,13 +81,18 @@ pub fn html(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
     let mut gaps = String::new();
     for g in &r.gaps {
         gaps.push_str(&format!(
-            "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&g.id),
             esc(&g.name),
             esc(&g.tactics.join(", ")),
             esc(&g.platforms.join(", ")),
             g.groups.len(),
-            g.tests
+            g.tests,
+            g.detections
+                .iter()
+                .map(|d| format!("{} (by {})", esc(&d.title), esc(&d.author)))
+                .collect::<Vec<_>>()
+                .join("<br>")
         ));
     }
     let fired = match &r.fired {
@@ -103,7 +108,7 @@ pub fn html(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
         ),
     };
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ATT&amp;CK {ver} coverage - wazuh-mitre</title><style>{STYLE}</style></head><body>\n<h1>ATT&amp;CK {ver} coverage: {cov} of {tot} techniques</h1>\n<p class=\"claim\">{claim} Tags as your {mgr} manager resolves them; {counted} rules counted.</p>\n<div id=\"details\">Click a cell to see its rules and tests.</div>\n<div id=\"matrix\" class=\"matrix\"></div>\n<h2>Per tactic</h2><div id=\"bars\" class=\"bars\"></div>\n<h2>Gaps that matter most</h2><table><tr><th>technique</th><th>tactics</th><th>platforms</th><th>groups using it</th><th>atomic tests</th></tr>{gaps}</table>\n<h2>Fired against covered</h2>{fired}\n<script type=\"application/json\" id=\"report\">{data}</script>\n<script>{SCRIPT}</script>\n</body></html>\n",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ATT&amp;CK {ver} coverage - wazuh-mitre</title><style>{STYLE}</style></head><body>\n<h1>ATT&amp;CK {ver} coverage: {cov} of {tot} techniques</h1>\n<p class=\"claim\">{claim} Tags as your {mgr} manager resolves them; {counted} rules counted.</p>\n<div id=\"details\">Click a cell to see its rules and tests.</div>\n<div id=\"matrix\" class=\"matrix\"></div>\n<h2>Per tactic</h2><div id=\"bars\" class=\"bars\"></div>\n<h2>Gaps that matter most</h2><table><tr><th>technique</th><th>tactics</th><th>platforms</th><th>groups using it</th><th>atomic tests</th><th>public detections to start from</th></tr>{gaps}</table>\n<h2>Fired against covered</h2>{fired}\n<script type=\"application/json\" id=\"report\">{data}</script>\n<script>{SCRIPT}</script>\n</body></html>\n",
         ver = esc(&r.attack_version),
         cov = r.summary.techniques_covered,
         tot = r.summary.techniques_total,

@@ -101,6 +101,18 @@ pub fn table(r: &CoverageReport, diff: Option<&CoverageDiff>, color: bool) -> St
                     String::new()
                 }
             ));
+            for d in &g.detections {
+                out.push_str(&format!(
+                    "             close it from {} \"{}\" (by {})\n",
+                    if d.source == "sigma" {
+                        "Sigma"
+                    } else {
+                        "Splunk"
+                    },
+                    d.title,
+                    d.author
+                ));
+            }
         }
     }
     if let Some(f) = &r.fired {
@@ -269,14 +281,20 @@ pub fn markdown(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
         }
     }
     if !r.gaps.is_empty() {
-        out.push_str("\n<details><summary>Gaps that matter most</summary>\n\n| technique | tactics | groups using it |\n|---|---|---|\n");
+        out.push_str("\n<details><summary>Gaps that matter most</summary>\n\n| technique | tactics | groups using it | public detections to start from |\n|---|---|---|---|\n");
         for g in &r.gaps {
+            let detections: Vec<String> = g
+                .detections
+                .iter()
+                .map(|d| format!("{} (by {})", d.title, d.author))
+                .collect();
             out.push_str(&format!(
-                "| `{}` {} | {} | {} |\n",
+                "| `{}` {} | {} | {} | {} |\n",
                 g.id,
                 g.name,
                 g.tactics.join(", "),
-                g.groups.len()
+                g.groups.len(),
+                detections.join("<br>").replace('|', "\\|")
             ));
         }
         out.push_str("\n</details>\n");
