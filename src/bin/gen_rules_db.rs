@@ -5,55 +5,45 @@
 //! Usage: `cargo run --bin gen-rules-db -- [SHARED_DIR] [RULES_DB_DIR]`
 //! (defaults: `../shared` and `rules-db`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use wazuh_mitre::{attack, coverage, ruleset, suggest};
+
+/// Every generated file: (path inside `rules-db/`, contents).
+fn generate(shared: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let mut files: Vec<(PathBuf, String)> = attack::generate::generate(&shared.join("attack"))?
+        .into_iter()
+        .map(|(name, text)| (Path::new("attack").join(name), text))
+        .collect();
+    let stock = ruleset::stock::generate(
+        &shared.join(ruleset::stock::SHARED_RULES),
+        ruleset::stock::SOURCE,
+    )?;
+    files.push(("stock/wazuh-4.14.7.json".into(), stock));
+    let atomic = coverage::atomic::generate(&shared.join(coverage::atomic::SHARED_INDEX))?;
+    files.push(("atomic/atomic-tests.json".into(), atomic));
+    let db = attack::AttackDb::embedded();
+    let public = suggest::public_table::generate(
+        &shared.join(suggest::public_table::SHARED_DIR),
+        db.latest(),
+    )?;
+    files.push(("detections/public-detections.json".into(), public));
+    Ok(files)
+}
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let shared = PathBuf::from(args.next().unwrap_or_else(|| "../shared".into()));
     let out = PathBuf::from(args.next().unwrap_or_else(|| "rules-db".into()));
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    match wazuh_mitre::attack::generate::generate(&shared.join("attack")) {
-        Ok(list) => files.extend(
-            list.into_iter()
-                .map(|(n, c)| (out.join("attack").join(n), c)),
-        ),
+    let files = match generate(&shared) {
+        Ok(files) => files,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
-    }
-    match wazuh_mitre::ruleset::stock::generate(
-        &shared.join(wazuh_mitre::ruleset::stock::SHARED_RULES),
-        wazuh_mitre::ruleset::stock::SOURCE,
-    ) {
-        Ok(text) => files.push((out.join("stock/wazuh-4.14.7.json"), text)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    }
-    match wazuh_mitre::coverage::atomic::generate(
-        &shared.join(wazuh_mitre::coverage::atomic::SHARED_INDEX),
-    ) {
-        Ok(text) => files.push((out.join("atomic/atomic-tests.json"), text)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    }
-    let db = wazuh_mitre::attack::AttackDb::embedded();
-    match wazuh_mitre::suggest::public_table::generate(
-        &shared.join(wazuh_mitre::suggest::public_table::SHARED_DIR),
-        db.latest(),
-    ) {
-        Ok(text) => files.push((out.join("detections/public-detections.json"), text)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    }
-    for (path, contents) in files {
+    };
+    for (name, contents) in files {
+        let path = out.join(name);
         if let Err(e) = std::fs::write(&path, contents) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return ExitCode::from(2);

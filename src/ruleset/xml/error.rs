@@ -76,18 +76,6 @@ impl XmlError {
         out.truncate(126);
         out
     }
-
-    /// Whether the error comes from applying variables (the manager logs those without a line).
-    pub fn is_variable_error(&self) -> bool {
-        matches!(
-            self.kind,
-            Kind::UnknownVariable(_)
-                | Kind::VariableNameTooLong(_)
-                | Kind::VariableDefinitionNameTooLong
-                | Kind::VariableAttributeNotName
-                | Kind::VariableWithoutValue
-        )
-    }
 }
 
 fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
