@@ -39,7 +39,7 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
             let bytes = e.into_bytes();
             let text = placeholder_text(&bytes);
             let source = SourceFile::new(path, text);
-            let mut file = read_source(source, &bytes)?;
+            let mut file = finish(source, xml::read(&bytes), looks_utf16(&bytes))?;
             file.not_utf8_at = Some(at);
             Ok(file)
         }
@@ -48,19 +48,20 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
 
 /// Parses a file already in memory.
 pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
-    match xml::read(source.text.as_bytes()) {
-        Ok(doc) => Ok(build(source, &doc)),
-        Err(e) => {
-            let utf16 = looks_utf16(source.text.as_bytes());
-            Err(xml_failure(source, utf16, e))
-        }
-    }
+    let result = xml::read(source.text.as_bytes());
+    let utf16 = result.is_err() && looks_utf16(source.text.as_bytes());
+    finish(source, result, utf16)
 }
 
-fn read_source(source: SourceFile, bytes: &[u8]) -> Result<RuleFile, Box<LoadFailure>> {
-    match xml::read(bytes) {
+/// The model of a file the reader took, or the located failure of one it refused.
+fn finish(
+    source: SourceFile,
+    result: Result<XmlDocument, XmlError>,
+    utf16: bool,
+) -> Result<RuleFile, Box<LoadFailure>> {
+    match result {
         Ok(doc) => Ok(build(source, &doc)),
-        Err(e) => Err(xml_failure(source, looks_utf16(bytes), e)),
+        Err(e) => Err(xml_failure(source, utf16, e)),
     }
 }
 

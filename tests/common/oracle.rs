@@ -1,8 +1,8 @@
 //! The manager's own XML reader as a test oracle.
 //!
-//! `tests/oracle/os_xml_dump.c` (ours) is compiled with `cc` against os_xml's sources where
-//! they stand in `../shared/wazuh-src-4.14.7` (GPLv2; built into the test target folder, never
-//! shipped, never copied here) and prints, per file, whether os_xml refuses it (message and
+//! `tests/oracle/manager_reader_dump.c` (ours; no os_xml code in it) is compiled with `cc`
+//! against os_xml's sources where they stand in `../shared/wazuh-src-4.14.7` (GPLv2; built into
+//! the test target folder, never shipped, never copied here) and prints, per file, whether os_xml refuses it (message and
 //! line) or the element tree after variables. [`our_view`] prints our reader's verdict and
 //! tree in the same format, so the two compare as text.
 
@@ -21,7 +21,7 @@ pub fn harness() -> Option<&'static Path> {
             let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("oracle");
             std::fs::create_dir_all(&out_dir).unwrap();
             // One binary per test process: tests run in parallel processes.
-            let out = out_dir.join(format!("os_xml_dump-{}", std::process::id()));
+            let out = out_dir.join(format!("manager_reader_dump-{}", std::process::id()));
             let here = super::repo().join("tests/oracle");
             let status = Command::new("cc")
                 .args(["-O1", "-w", "-I"])
@@ -30,7 +30,7 @@ pub fn harness() -> Option<&'static Path> {
                 .arg(&src)
                 .arg("-o")
                 .arg(&out)
-                .arg(here.join("os_xml_dump.c"))
+                .arg(here.join("manager_reader_dump.c"))
                 .args(
                     [
                         "os_xml.c",
