@@ -354,19 +354,25 @@ pub fn build(
                 .unwrap_or_default(),
         })
         .collect();
+    // Relevant atomic tests by their current id, resolved once (table positions, to keep
+    // the table's order).
     let tests = atomic::embedded();
+    let mut tests_by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, t) in tests.iter().enumerate() {
+        let current = version.resolve(&t.technique).and_then(|r| r.current());
+        if let Some(c) = current.filter(|_| relevance.test_is_relevant(&t.platforms)) {
+            tests_by_id.entry(c.id.clone()).or_default().push(i);
+        }
+    }
+    // The tests of a technique and, for a top-level one, of its sub-techniques.
     let tests_for = |id: &str| -> Vec<&atomic::AtomicTest> {
-        tests
-            .iter()
-            .filter(|t| {
-                let current = version
-                    .resolve(&t.technique)
-                    .and_then(|r| r.current())
-                    .map(|c| c.id.as_str());
-                current.is_some_and(|c| c == id || parent_of(c) == id)
-            })
-            .filter(|t| relevance.test_is_relevant(&t.platforms))
-            .collect()
+        let mut at: Vec<usize> = tests_by_id
+            .range(id.to_string()..)
+            .take_while(|(k, _)| k.as_str() == id || parent_of(k) == id)
+            .flat_map(|(_, v)| v.iter().copied())
+            .collect();
+        at.sort_unstable();
+        at.into_iter().map(|i| &tests[i]).collect()
     };
     // Gaps: relevant top-level techniques no rule covers, most important first.
     let mut cold: BTreeMap<String, Gap> = BTreeMap::new();
