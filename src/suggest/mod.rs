@@ -105,6 +105,17 @@ impl<'p> Suggester<'p> {
 
     /// All evidence for a rule; `hidden` rules' tags are invisible (leave-one-out).
     pub fn evidence(&self, r: RuleRef, hidden: &HashSet<RuleRef>) -> Vec<Evidence> {
+        let platform = rule_platform(&self.project.ws, &self.project.replay, r);
+        self.evidence_on(r, hidden, platform)
+    }
+
+    /// The same, for a rule whose platform is known already.
+    fn evidence_on(
+        &self,
+        r: RuleRef,
+        hidden: &HashSet<RuleRef>,
+        platform: Option<crate::ruleset::platform::Platform>,
+    ) -> Vec<Evidence> {
         let Some(facts) = self.facts.get(&r) else {
             return Vec::new();
         };
@@ -120,7 +131,6 @@ impl<'p> Suggester<'p> {
             &tags_of,
             &mut out,
         );
-        let platform = rule_platform(&self.project.ws, &self.project.replay, r);
         self.hints.collect(facts, platform, &mut out);
         self.text.collect(facts, &mut out);
         self.public.collect(facts, &mut out);
@@ -138,7 +148,7 @@ impl<'p> Suggester<'p> {
             manager: self.project.manager(),
         };
         let platform = rule_platform(&self.project.ws, &self.project.replay, r);
-        scorer.rank(self.evidence(r, hidden), platform)
+        scorer.rank(self.evidence_on(r, hidden, platform), platform)
     }
 }
 
