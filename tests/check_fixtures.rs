@@ -11,14 +11,7 @@ use wazuh_mitre::config::Config;
 use wazuh_mitre::report::Format;
 
 fn fixture_dirs() -> Vec<PathBuf> {
-    let root = PathBuf::from("tests/fixtures/checks");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    common::subfolders("tests/fixtures/checks")
 }
 
 #[test]

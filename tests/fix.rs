@@ -40,11 +40,7 @@ fn fixed(path: &Path, opts: &FixOptions) -> (String, Project) {
 
 #[test]
 fn fixture_pairs() {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/fix")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
+    let dirs = common::subfolders("tests/fixtures/fix");
     assert!(dirs.len() >= 17);
     for dir in dirs {
         let args = std::fs::read_to_string(dir.join("args")).unwrap();

@@ -121,13 +121,7 @@ fn apply(original: &[u8], doc: &Value) -> Vec<u8> {
 }
 
 fn fixture_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/fix")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    common::subfolders("tests/fixtures/fix")
 }
 
 fn flags(dir: &Path) -> Vec<String> {

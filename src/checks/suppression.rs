@@ -206,21 +206,18 @@ pub fn apply(
     kept.extend(findings);
     for s in &sups {
         let text = &ws.files[s.file].file.source.text;
-        let remove_comment = || {
-            Fix::safe(
+        // The whole comment does nothing: it is reported once, with a fix that removes it.
+        let unused_comment = |msg: String| {
+            let fix = Fix::safe(
                 "remove the comment",
                 vec![Edit::delete(removal_span(text, s.comment_span))],
-            )
+            );
+            report(s.file, s.comment_span, s.rule_id, msg, fix)
         };
         if s.selectors.is_empty() {
             if !s.used && infos.iter().all(|i| selection.enabled(i)) {
-                let msg = "this suppression of anything suppresses nothing".to_string();
-                kept.push(report(
-                    s.file,
-                    s.comment_span,
-                    s.rule_id,
-                    msg,
-                    remove_comment(),
+                kept.push(unused_comment(
+                    "this suppression of anything suppresses nothing".to_string(),
                 ));
             }
             continue;
@@ -254,13 +251,7 @@ pub fn apply(
             if !unknown.is_empty() {
                 msg.push_str(&format!(" ({})", unknown.join("; ")));
             }
-            kept.push(report(
-                s.file,
-                s.comment_span,
-                s.rule_id,
-                msg,
-                remove_comment(),
-            ));
+            kept.push(unused_comment(msg));
             continue;
         }
         let rest: Vec<&str> = s

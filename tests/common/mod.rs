@@ -36,6 +36,17 @@ pub fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// The sub-folders of `dir` (one fixture each), sorted.
+pub fn subfolders(dir: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
