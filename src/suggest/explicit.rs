@@ -42,7 +42,6 @@ const GENERIC_NAMES: &[&str] = &[
     "credentials",
     "compression",
     "vulnerabilities",
-    "confluence",
     "sharepoint",
     "python",
     "javascript",
