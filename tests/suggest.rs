@@ -285,3 +285,28 @@ fn public_detections_lend_techniques_and_name_their_authors() {
         assert!(public.iter().all(|d| d.contains("(by ")), "{public:?}");
     }
 }
+
+#[test]
+fn named_software_lends_the_techniques_attack_says_it_uses() {
+    let p = fixture("software.xml");
+    let s = Suggester::new(&p);
+    let text = AttackDb::embedded();
+    let ryuk = text
+        .text()
+        .software()
+        .iter()
+        .find(|x| x.name == "Ryuk")
+        .unwrap();
+    let found = evidence_for(&p, &s, 100501, EvidenceKind::Software);
+    assert!(!found.is_empty());
+    // Every technique it lends is one ATT&CK says Ryuk uses, each with the software's id.
+    assert!(found.iter().all(|(t, _, _)| ryuk.techniques.contains(t)));
+    assert!(found.iter().all(|(_, _, why)| why.contains("Ryuk (S0446)")));
+    // The rule's words ("file extension") single out the encryption example.
+    let strongest = found.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    assert_eq!(strongest.0, "T1486", "{found:?}");
+    let first = &s.suggest(rule(&p, 100501), &HashSet::new())[0];
+    assert_eq!(first.technique, "T1486");
+    // A name ATT&CK's prose uses as an ordinary word lends nothing.
+    assert!(evidence_for(&p, &s, 100502, EvidenceKind::Software).is_empty());
+}

@@ -82,6 +82,8 @@ fn render_text(table: &TextTable) -> String {
     push_lines(&mut s, &table.techniques);
     s.push_str("],\n\"groups\":[\n");
     push_lines(&mut s, &table.groups);
+    s.push_str("],\n\"software\":[\n");
+    push_lines(&mut s, &table.software);
     s.push_str("]}\n");
     s
 }

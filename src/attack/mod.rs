@@ -171,6 +171,9 @@ impl AttackText {
     pub fn groups(&self) -> &[Group] {
         &self.table.groups
     }
+    pub fn software(&self) -> &[crate::attack::model::Software] {
+        &self.table.software
+    }
 }
 
 struct Slot {

@@ -75,6 +75,32 @@ pub struct TechniqueText {
     /// Data sources (`Process: Process Creation`), where the version still has them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_sources: Vec<String>,
+    /// ATT&CK's procedure examples: how a group, piece of software or campaign used it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub procedures: Vec<Procedure>,
+}
+
+/// One procedure example (the description of a `uses` relationship).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Procedure {
+    /// Who used the technique: a group (G), software (S) or campaign (C) id.
+    pub by: String,
+    pub text: String,
+}
+
+/// A piece of software (malware or tool) and the techniques ATT&CK says it uses.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Software {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub techniques: Vec<String>,
+    /// Those of its names that ATT&CK's own prose uses as ordinary lowercase words
+    /// ("route", "page", "at"): in a rule they need not mean the software.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names_in_prose: Vec<String>,
 }
 
 /// A threat group and the techniques ATT&CK says it uses.
@@ -88,11 +114,14 @@ pub struct Group {
     pub techniques: Vec<String>,
 }
 
-/// The text table: one version's descriptions and detection hints, plus its groups.
+/// The text table: one version's descriptions, detection hints and procedure examples, plus
+/// its groups and software.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TextTable {
     pub version: String,
     pub source: String,
     pub techniques: Vec<TechniqueText>,
     pub groups: Vec<Group>,
+    #[serde(default)]
+    pub software: Vec<Software>,
 }

@@ -128,7 +128,11 @@ fn stem(w: &str) -> String {
     w.to_string()
 }
 
-/// BM25 over active techniques: the name counts three times, the description once.
+/// How much the words of ATT&CK's procedure examples count beside the description's.
+const PROCEDURE_WEIGHT: f64 = 0.25;
+
+/// BM25 over active techniques: the name counts three times, the description once, the
+/// procedure examples' words a little.
 /// Postings lists make a query touch only the techniques that share a word with it.
 pub struct SearchIndex {
     ids: Vec<String>,
@@ -140,9 +144,10 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn build(version: &AttackVersion, text: &AttackText) -> Self {
+        use rayon::prelude::*;
         let docs = version
             .techniques()
-            .iter()
+            .par_iter()
             .filter(|t| t.status == Status::Active)
             .map(|t| {
                 let mut terms: HashMap<String, f64> = HashMap::new();
@@ -152,6 +157,17 @@ impl SearchIndex {
                 if let Some(tt) = text.technique(&t.id) {
                     for w in tokens(&tt.description) {
                         *terms.entry(w).or_default() += 1.0;
+                    }
+                    // Procedure examples: a word many of them use adds, sublinearly, so a
+                    // technique with 800 examples does not drown one with eight.
+                    let mut seen: HashMap<String, f64> = HashMap::new();
+                    for p in &tt.procedures {
+                        for w in tokens(&p.text) {
+                            *seen.entry(w).or_default() += 1.0;
+                        }
+                    }
+                    for (w, n) in seen {
+                        *terms.entry(w).or_default() += PROCEDURE_WEIGHT * (1.0 + n).ln();
                     }
                 }
                 (t.id.clone(), terms)
@@ -206,15 +222,26 @@ impl SearchIndex {
                     idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len / self.avg_len));
             }
         }
-        let mut scored: Vec<(String, f64)> = scores
+        let mut scored: Vec<(usize, f64)> = scores
             .into_iter()
             .enumerate()
             .filter(|(_, s)| *s > 0.0)
-            .map(|(d, s)| (self.ids[d].clone(), s))
             .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let order = |a: &(usize, f64), b: &(usize, f64)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.ids[a.0].cmp(&self.ids[b.0]))
+        };
+        // Only the best `limit` are sorted (and their ids copied): most documents share
+        // some word with a query.
+        if scored.len() > limit && limit > 0 {
+            scored.select_nth_unstable_by(limit - 1, order);
+        }
         scored.truncate(limit);
+        scored.sort_by(order);
         scored
+            .into_iter()
+            .map(|(d, s)| (self.ids[d].clone(), s))
+            .collect()
     }
 }
 

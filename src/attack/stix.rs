@@ -3,10 +3,12 @@
 //! Used by the `gen-rules-db` generator and by `--attack-data FILE` at run time, so the
 //! embedded tables and a user's newer bundle are read by the same code.
 
-use super::model::{Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable};
+use super::model::{
+    Group, Procedure, Software, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable,
+};
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -57,6 +59,7 @@ struct StixObject {
     x_mitre_data_sources: Vec<String>,
     x_mitre_domains: Vec<String>,
     aliases: Vec<String>,
+    x_mitre_aliases: Vec<String>,
     tactic_refs: Vec<String>,
     relationship_type: String,
     source_ref: String,
@@ -131,7 +134,9 @@ pub fn import_bundle(
     // revoked-by and detects relationships, keyed by source STIX id.
     let mut revoked_by: HashMap<&str, &str> = HashMap::new();
     let mut strategies_of: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut group_uses: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    // Who uses which technique (groups, software, campaigns), with the procedure text.
+    let mut uses_of: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    let mut procedures_of: HashMap<&str, BTreeSet<(String, String)>> = HashMap::new();
     for rel in objects
         .iter()
         .filter(|o| o.kind == "relationship" && !o.revoked)
@@ -144,16 +149,31 @@ pub fn import_bundle(
                 .entry(&rel.target_ref)
                 .or_default()
                 .push(&rel.source_ref),
-            "uses" if rel.source_ref.starts_with("intrusion-set--") => {
-                if let Some(id) = by_stix_id
+            "uses" if !rel.x_mitre_deprecated => {
+                let Some(id) = by_stix_id
                     .get(rel.target_ref.as_str())
                     .filter(|t| t.kind == "attack-pattern" && !t.revoked)
                     .and_then(|t| t.attack_id())
-                {
-                    group_uses
-                        .entry(&rel.source_ref)
+                else {
+                    continue;
+                };
+                let Some(user) = by_stix_id
+                    .get(rel.source_ref.as_str())
+                    .filter(|u| !u.revoked && !u.x_mitre_deprecated)
+                    .and_then(|u| u.attack_id())
+                else {
+                    continue;
+                };
+                uses_of
+                    .entry(&rel.source_ref)
+                    .or_default()
+                    .insert(id.to_string());
+                let text = plain_text(&rel.description);
+                if !text.is_empty() {
+                    procedures_of
+                        .entry(&rel.target_ref)
                         .or_default()
-                        .insert(id.to_string());
+                        .insert((user.to_string(), text));
                 }
             }
             _ => {}
@@ -213,6 +233,15 @@ pub fn import_bundle(
                     description: plain_text(&o.description),
                     log_sources,
                     data_sources: sorted(o.x_mitre_data_sources.clone()),
+                    procedures: procedures_of
+                        .get(o.id.as_str())
+                        .into_iter()
+                        .flatten()
+                        .map(|(by, text)| Procedure {
+                            by: by.clone(),
+                            text: text.clone(),
+                        })
+                        .collect(),
                 },
             );
         }
@@ -243,7 +272,7 @@ pub fn import_bundle(
                     .filter(|a| **a != o.name)
                     .cloned()
                     .collect(),
-                techniques: group_uses
+                techniques: uses_of
                     .get(o.id.as_str())
                     .map(|s| s.iter().cloned().collect())
                     .unwrap_or_default(),
@@ -251,6 +280,37 @@ pub fn import_bundle(
         })
         .collect();
     groups.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut software: Vec<Software> = objects
+        .iter()
+        .filter(|o| (o.kind == "malware" || o.kind == "tool") && !o.revoked)
+        .filter(|o| !o.x_mitre_deprecated)
+        .filter_map(|o| {
+            Some(Software {
+                id: o.attack_id()?.to_string(),
+                name: o.name.clone(),
+                aliases: o
+                    .x_mitre_aliases
+                    .iter()
+                    .filter(|a| **a != o.name)
+                    .cloned()
+                    .collect(),
+                techniques: uses_of
+                    .get(o.id.as_str())
+                    .map(|s| s.iter().cloned().collect())
+                    .unwrap_or_default(),
+                names_in_prose: Vec::new(),
+            })
+        })
+        .collect();
+    software.sort_by(|a, b| a.id.cmp(&b.id));
+    let prose = lowercase_prose_words(objects);
+    for s in &mut software {
+        s.names_in_prose = std::iter::once(&s.name)
+            .chain(&s.aliases)
+            .filter(|n| prose.contains(n.to_lowercase().as_str()))
+            .cloned()
+            .collect();
+    }
 
     Ok(Imported {
         table: VersionTable {
@@ -264,8 +324,32 @@ pub fn import_bundle(
             source: source.to_string(),
             techniques: texts.into_values().collect(),
             groups,
+            software,
         },
     })
+}
+
+/// Words written in lowercase in the prose of technique descriptions: code, quoted
+/// strings, links and citations left out, so a command such as `netsh` in backticks is not
+/// prose but "route" or "page" in a sentence is.
+fn lowercase_prose_words(objects: &[StixObject]) -> HashSet<String> {
+    let strip = Regex::new(
+        r#"(?s)\(Citation:[^)]*\)|\[[^\]]*\]\([^)]*\)|<code>.*?</code>|`[^`]*`|"[^"]*""#,
+    )
+    .unwrap();
+    let mut words = HashSet::new();
+    for o in objects
+        .iter()
+        .filter(|o| o.kind == "attack-pattern" && !o.revoked)
+    {
+        let prose = strip.replace_all(&o.description, " ");
+        for w in prose.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if !w.is_empty() && !w.bytes().any(|b| b.is_ascii_uppercase()) {
+                words.insert(w.to_string());
+            }
+        }
+    }
+    words
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {

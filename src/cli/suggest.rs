@@ -45,7 +45,7 @@ pub struct EvalArgs {
     /// knowledge and --ruleset tags lend anything.
     #[arg(long)]
     pub cold: bool,
-    /// Leave out an evidence source (explicit, parent, hint, attack-text, similar, public);
+    /// Leave out an evidence source (explicit, parent, hint, attack-text, similar, public, software);
     /// repeatable: what each source adds.
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub without: Vec<crate::suggest::EvidenceKind>,
@@ -62,10 +62,13 @@ fn parse_kind(s: &str) -> Result<crate::suggest::EvidenceKind, String> {
         K::AttackText,
         K::Similar,
         K::Public,
+        K::Software,
     ]
     .into_iter()
     .find(|k| k.as_str() == s)
-    .ok_or_else(|| format!("`{s}` is not explicit, parent, hint, attack-text, similar or public"))
+    .ok_or_else(|| {
+        format!("`{s}` is not explicit, parent, hint, attack-text, similar, public or software")
+    })
 }
 
 fn load(args: &LoadArgs) -> Result<Project, ExitCode> {

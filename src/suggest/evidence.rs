@@ -18,6 +18,8 @@ pub enum EvidenceKind {
     Similar,
     /// Public detections (Sigma, Splunk) whose logic resembles this rule's.
     Public,
+    /// Software (malware, tools) ATT&CK knows, named in the rule.
+    Software,
 }
 
 impl EvidenceKind {
@@ -29,6 +31,7 @@ impl EvidenceKind {
             EvidenceKind::AttackText => "attack-text",
             EvidenceKind::Similar => "similar",
             EvidenceKind::Public => "public",
+            EvidenceKind::Software => "software",
         }
     }
 }

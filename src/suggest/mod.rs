@@ -1,7 +1,7 @@
 //! Suggestion: rank the ATT&CK techniques a rule most likely detects, with reasons.
 //!
 //! One file per evidence source ([`explicit`], [`parents`], [`hints`], [`attack_text`],
-//! [`similar`]); each says why. [`scorer`] is the only place that weighs them.
+//! [`similar`], [`public`], [`software`]); each says why. [`scorer`] is the only place that weighs them.
 
 pub mod attack_text;
 pub mod eval;
@@ -14,6 +14,7 @@ pub mod public;
 pub mod public_table;
 pub mod scorer;
 pub mod similar;
+pub mod software;
 
 pub use evidence::{Evidence, EvidenceKind};
 pub use scorer::{Confidence, Reason, Suggestion};
@@ -33,6 +34,7 @@ pub struct Suggester<'p> {
     explicit: explicit::ExplicitMentions,
     text: attack_text::AttackTextSource,
     public: public::PublicSource,
+    software: software::SoftwareSource,
     similar: similar::SimilarIndex,
     facts: HashMap<RuleRef, RuleFacts>,
     features: HashMap<RuleRef, similar::Features>,
@@ -84,12 +86,34 @@ impl<'p> Suggester<'p> {
             features.insert(r, feats);
             facts.insert(r, f);
         }
+        // The sources' indexes are independent: build them side by side.
+        let text = project.db.text();
+        let ((hints, explicit), ((text_source, software), public)) = rayon::join(
+            || {
+                (
+                    hints::HintSet::embedded(),
+                    explicit::ExplicitMentions::new(attack),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        (
+                            attack_text::AttackTextSource::new(attack, text),
+                            software::SoftwareSource::new(text),
+                        )
+                    },
+                    public::PublicSource::new,
+                )
+            },
+        );
         Suggester {
             project,
-            hints: hints::HintSet::embedded(),
-            explicit: explicit::ExplicitMentions::new(attack),
-            text: attack_text::AttackTextSource::new(attack, project.db.text()),
-            public: public::PublicSource::new(),
+            hints,
+            explicit,
+            text: text_source,
+            public,
+            software,
             similar,
             facts,
             features,
@@ -134,6 +158,7 @@ impl<'p> Suggester<'p> {
         self.hints.collect(facts, platform, &mut out);
         self.text.collect(facts, &mut out);
         self.public.collect(facts, &mut out);
+        self.software.collect(facts, &mut out);
         out.retain(|e| !self.without.contains(&e.kind));
         if let Some(f) = self.features.get(&r) {
             self.similar.collect(r, f, hidden, &mut out);

@@ -30,8 +30,9 @@ fn event_term(id: u32) -> String {
 impl PublicSource {
     pub fn new() -> Self {
         let detections = embedded();
+        use rayon::prelude::*;
         let docs = detections
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, d)| {
                 let mut terms: HashMap<String, f64> = HashMap::new();
