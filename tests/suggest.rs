@@ -51,19 +51,45 @@ fn embedded_hints_parse_and_name_only_active_techniques() {
 
 #[test]
 fn the_hint_schema_rejects_bad_hints() {
+    let hint = |when: &str, weight: &str, source: &str| {
+        format!("source: x\nhints:\n  - when: {when}\n    techniques: [T1110]\n    weight: {weight}\n    why: x\n{source}")
+    };
+    let cited = "    source: ATT&CK T1110\n";
     let bad = [
-        ("unknown key", "source: x\nhints:\n  - when: {colour: red}\n    techniques: [T1110]\n    weight: 0.5\n    why: x\n"),
-        ("weight", "source: x\nhints:\n  - when: {group: [a]}\n    techniques: [T1110]\n    weight: 1.5\n    why: x\n"),
-        ("no condition", "source: x\nhints:\n  - when: {}\n    techniques: [T1110]\n    weight: 0.5\n    why: x\n"),
-        ("regex", "source: x\nhints:\n  - when: {text: \"(\"}\n    techniques: [T1110]\n    weight: 0.5\n    why: x\n"),
+        ("unknown key", hint("{colour: red}", "0.5", cited)),
+        ("weight", hint("{group: [a]}", "1.5", cited)),
+        ("no condition", hint("{}", "0.5", cited)),
+        ("regex", hint("{text: \"(\"}", "0.5", cited)),
+        ("no source", hint("{group: [a]}", "0.5", "")),
+        (
+            "a source citing nothing",
+            hint("{group: [a]}", "0.5", "    source: experience\n"),
+        ),
+        (
+            "a ruleset as source",
+            hint(
+                "{group: [a]}",
+                "0.5",
+                "    source: ATT&CK T1110, seen in WhiteMooncy's community ruleset\n",
+            ),
+        ),
+        (
+            "a rule file as source",
+            hint(
+                "{group: [a]}",
+                "0.5",
+                "    source: https://example.org/local_rules.xml\n",
+            ),
+        ),
     ];
     for (what, yaml) in bad {
         assert!(
-            HintSet::parse(&[("bad.yaml", yaml)]).is_err(),
+            HintSet::parse(&[("bad.yaml", yaml.as_str())]).is_err(),
             "{what} was accepted"
         );
     }
-    let revoked = "source: x\nhints:\n  - when: {group: [a]}\n    techniques: [T1086]\n    weight: 0.5\n    why: x\n";
+    assert!(HintSet::parse(&[("good.yaml", hint("{group: [a]}", "0.5", cited).as_str())]).is_ok());
+    let revoked = "source: x\nhints:\n  - when: {group: [a]}\n    techniques: [T1086]\n    weight: 0.5\n    why: x\n    source: ATT&CK T1086\n";
     let set = HintSet::parse(&[("revoked.yaml", revoked)]).unwrap();
     assert_eq!(
         set.inactive_ids(AttackDb::embedded().latest()),
@@ -81,6 +107,81 @@ fn the_hint_schema_rejects_bad_hints() {
                 .is_some_and(|x| x == "yaml"))
             .count()
     );
+}
+
+/// Every hint's sources are checked against the data they cite: the ATT&CK technique or
+/// software exists and is about one of the hint's techniques, the cited Sigma or Splunk
+/// detection is in the embedded table and tagged with one of them, links are documentation.
+#[test]
+fn every_hint_cites_a_public_source_about_its_techniques() {
+    use wazuh_mitre::suggest::hints::SourceRef;
+    let db = AttackDb::embedded();
+    let latest = db.latest();
+    let family = |id: &str| -> String {
+        let current = latest
+            .resolve(id)
+            .and_then(|r| r.current().map(|t| t.id.clone()))
+            .unwrap_or_else(|| id.to_string());
+        current.split('.').next().unwrap().to_string()
+    };
+    let detections = wazuh_mitre::suggest::public_table::embedded();
+    let hints = HintSet::embedded();
+    let mut cited = [0usize; 3];
+    for h in &hints.hints {
+        let ours: HashSet<String> = h.techniques.iter().map(|t| family(t)).collect();
+        let about_ours = |ids: &[String]| ids.iter().any(|t| ours.contains(&family(t)));
+        assert!(!h.sources.is_empty(), "{}: {}", h.file, h.why);
+        for source in &h.sources {
+            match source {
+                SourceRef::Attack(id) if id.starts_with('S') => {
+                    let sw = db.text().software().iter().find(|s| &s.id == id);
+                    let sw = sw.unwrap_or_else(|| panic!("{}: no software {id}", h.why));
+                    assert!(
+                        about_ours(&sw.techniques),
+                        "{}: {id} uses none of {ours:?}",
+                        h.why
+                    );
+                    cited[0] += 1;
+                }
+                SourceRef::Attack(id) => {
+                    assert!(latest.resolve(id).is_some(), "{}: no technique {id}", h.why);
+                    assert!(
+                        about_ours(std::slice::from_ref(id)),
+                        "{}: {id} is not {ours:?}",
+                        h.why
+                    );
+                    cited[0] += 1;
+                }
+                SourceRef::Detection { source, id } => {
+                    let d = detections
+                        .iter()
+                        .find(|d| d.source == *source && &d.id == id)
+                        .unwrap_or_else(|| panic!("{}: no {source} detection {id}", h.why));
+                    assert!(
+                        about_ours(&d.techniques),
+                        "{}: {id} is tagged {:?}",
+                        h.why,
+                        d.techniques
+                    );
+                    cited[1] += 1;
+                }
+                SourceRef::Url(url) => {
+                    let host = url
+                        .trim_start_matches("https://")
+                        .split('/')
+                        .next()
+                        .unwrap();
+                    assert!(
+                        ["learn.microsoft.com", "attack.mitre.org", "man7.org"].contains(&host),
+                        "{}: {url} is not documentation we know",
+                        h.why
+                    );
+                    cited[2] += 1;
+                }
+            }
+        }
+    }
+    assert!(cited.iter().all(|&n| n > 0), "{cited:?}");
 }
 
 #[test]

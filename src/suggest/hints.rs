@@ -65,9 +65,8 @@ struct RawHint {
     techniques: Vec<String>,
     weight: f64,
     why: String,
-    /// The public documentation the hint rests on.
-    #[allow(dead_code)]
-    source: Option<String>,
+    /// The public documentation the hint rests on: see [`SourceRef`].
+    source: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,6 +81,78 @@ struct RawWhen {
     text: Option<String>,
 }
 
+/// A reference a hint's `source:` cites. Every hint cites at least one, and never a
+/// ruleset: a hint written from one ruleset's rules would raise that ruleset's figures and
+/// nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceRef {
+    /// An ATT&CK technique (`ATT&CK T1110`) or software (`ATT&CK S0446`) whose definition
+    /// the hint applies.
+    Attack(String),
+    /// A public detection in the embedded table tagged the same way (`Sigma <uuid>`,
+    /// `Splunk <uuid>`).
+    Detection { source: &'static str, id: String },
+    /// Vendor documentation (`https://learn.microsoft.com/...`).
+    Url(String),
+}
+
+fn source_ref_re() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"ATT&CK ([TS]\d{4}(?:\.\d{3})?)|\b(Sigma|Splunk) ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(https://[^\s;,)]+)",
+        )
+        .unwrap()
+    })
+}
+
+/// What names a ruleset rather than documentation (a cited detection's quoted title aside).
+fn names_a_ruleset(source: &str) -> bool {
+    static TITLE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let title = TITLE.get_or_init(|| Regex::new(r#"\("[^"]*"\)"#).unwrap());
+    let s = title.replace_all(source, "").to_ascii_lowercase();
+    [
+        "ruleset",
+        "local_rules",
+        "corpus",
+        "community",
+        ".xml",
+        "rule id",
+    ]
+    .iter()
+    .any(|w| s.contains(w))
+}
+
+/// The references a `source:` cites, or why it is not a usable source.
+pub fn parse_source(source: &str) -> Result<Vec<SourceRef>, String> {
+    if names_a_ruleset(source) {
+        return Err(format!(
+            "`source` must name public documentation, not a ruleset: {source}"
+        ));
+    }
+    let refs: Vec<SourceRef> = source_ref_re()
+        .captures_iter(source)
+        .map(|c| {
+            if let Some(id) = c.get(1) {
+                SourceRef::Attack(id.as_str().to_string())
+            } else if let Some(url) = c.get(4) {
+                SourceRef::Url(url.as_str().to_string())
+            } else {
+                SourceRef::Detection {
+                    source: if &c[2] == "Sigma" { "sigma" } else { "splunk" },
+                    id: c[3].to_string(),
+                }
+            }
+        })
+        .collect();
+    if refs.is_empty() {
+        return Err(format!(
+            "`source` cites nothing checkable (ATT&CK T.../S..., Sigma or Splunk <id>, https://...): {source}"
+        ));
+    }
+    Ok(refs)
+}
+
 /// One compiled hint.
 #[derive(Debug)]
 pub struct Hint {
@@ -89,6 +160,8 @@ pub struct Hint {
     pub techniques: Vec<String>,
     pub weight: f64,
     pub why: String,
+    /// What the hint rests on.
+    pub sources: Vec<SourceRef>,
     platform: Option<Platform>,
     when: Conditions,
     unless: Option<Conditions>,
@@ -354,6 +427,7 @@ impl HintSet {
                     Some(p) => Some(parse_platform(p).map_err(fail)?),
                     None => file_platform,
                 };
+                let sources = parse_source(&h.source).map_err(fail)?;
                 if let Some(t) = &h.when.text {
                     text_patterns.push((hints.len(), t.clone()));
                 }
@@ -362,6 +436,7 @@ impl HintSet {
                     techniques: h.techniques,
                     weight: h.weight,
                     why: h.why,
+                    sources,
                     platform,
                     when,
                     unless,
