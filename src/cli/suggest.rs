@@ -132,7 +132,9 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
         };
         evaluate(
             &project,
-            &Suggester::new(&project).without(&args.without),
+            &Suggester::new(&project)
+                .without(&args.without)
+                .groups_loaded_before(),
             protocol,
         )
     };

@@ -1,6 +1,6 @@
 //! Rendering of `suggest` and `eval` results.
 
-use crate::suggest::eval::EvalRow;
+use crate::suggest::eval::{EvalRow, Written};
 use crate::suggest::Suggestion;
 use serde::Serialize;
 use serde_json::json;
@@ -110,22 +110,48 @@ fn pct(n: usize, d: usize) -> String {
 
 pub fn eval_table(rows: &[EvalRow]) -> String {
     let mut out = format!(
-        "{:<60} {:>6} {:>7} {:>7} {:>7} {:>10} {:>10}\n",
-        "folder", "rules", "hit@1", "hit@3", "hit@5", "high prec", "high share"
+        "{:<60} {:>6} {:>7} {:>7} {:>7} {:>10} {:>10} {:>17} {:>17}\n",
+        "folder",
+        "rules",
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "high prec",
+        "high share",
+        "add high tag/ok",
+        "add medium tag/ok"
     );
+    let written =
+        |w: &Written, rules: usize| format!("{}/{}", pct(w.rules, rules), pct(w.right, w.ids));
     for r in rows {
         out.push_str(&format!(
-            "{:<60} {:>6} {:>7} {:>7} {:>7} {:>10} {:>10}\n",
+            "{:<60} {:>6} {:>7} {:>7} {:>7} {:>10} {:>10} {:>17} {:>17}\n",
             r.folder,
             r.rules,
             pct(r.hit_at_1, r.rules),
             pct(r.hit_at_3, r.rules),
             pct(r.hit_at_5, r.rules),
             pct(r.high_correct, r.high_suggestions),
-            pct(r.rules_with_high, r.rules)
+            pct(r.rules_with_high, r.rules),
+            written(&r.write_high, r.rules),
+            written(&r.write_medium, r.rules)
         ));
     }
+    out.push_str(
+        "add ... tag/ok: what `fix --add-tags --min-confidence ...` would write: the share of rules \
+         that get a tag / the share of written ids that are right\n",
+    );
     out
+}
+
+/// `fix --add-tags` at one confidence: share of rules tagged, share of written ids right.
+fn written_json(w: &Written, rules: usize) -> serde_json::Value {
+    json!({
+        "tagged_share": EvalRow::rate(w.rules, rules),
+        "right_share": (w.ids > 0).then(|| EvalRow::rate(w.right, w.ids)),
+        "naming_rules_exact_share": (w.naming_rules > 0)
+            .then(|| EvalRow::rate(w.naming_rules_exact, w.naming_rules)),
+    })
 }
 
 pub fn eval_json(rows: &[EvalRow]) -> String {
@@ -140,6 +166,10 @@ pub fn eval_json(rows: &[EvalRow]) -> String {
                 "high_precision": (r.high_suggestions > 0)
                     .then(|| EvalRow::rate(r.high_correct, r.high_suggestions)),
                 "high_share": EvalRow::rate(r.rules_with_high, r.rules),
+                "add_tags": {
+                    "high": written_json(&r.write_high, r.rules),
+                    "medium": written_json(&r.write_medium, r.rules),
+                },
                 "counts": r,
             })
         })

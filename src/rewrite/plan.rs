@@ -8,7 +8,7 @@ use crate::checks::registry::Selection;
 use crate::checks::{Applicability, Edit, TechniqueChooser};
 use crate::lint::Project;
 use crate::ruleset::load::{Origin, RuleRef};
-use crate::suggest::{Confidence, Suggester};
+use crate::suggest::{tags_to_write, Confidence, Suggester};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
@@ -16,8 +16,6 @@ use std::path::PathBuf;
 /// rule are evidence for its children and look-alikes; passes repeat until nothing changes,
 /// so that a second run has nothing left to do. The bound keeps a bug from looping.
 const MAX_PASSES: usize = 20;
-/// At most this many suggested tags go into one new block.
-const MAX_NEW_TAGS: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct FixOptions {
@@ -260,13 +258,7 @@ fn add_suggested_tags(
     for (r, suggestions) in targets.into_iter().zip(all) {
         let rule = project.ws.rule(r);
         let path = project.ws.files[r.file].file.source.path.clone();
-        let chosen: Vec<_> = suggestions
-            .iter()
-            .filter(|s| {
-                s.confidence >= opts.min_confidence && project.manager().is_active(&s.technique)
-            })
-            .take(MAX_NEW_TAGS)
-            .collect();
+        let chosen = tags_to_write(&suggestions, opts.min_confidence, project.manager());
         if chosen.is_empty() {
             let best = suggestions
                 .first()

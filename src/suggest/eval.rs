@@ -1,10 +1,10 @@
 //! Measuring the suggester honestly: leave-one-out over every tagged rule.
 //!
-//! For each rule that carries tags, its tags (and those of identical copies of it) are hidden
+//! For each rule that carries tags, its tags (and those of its near-copies) are hidden
 //! from every evidence source, the suggester ranks techniques, and the hidden tags are the
 //! answer. Techniques are compared at technique level (T1059.001 ~ T1059).
 
-use super::{technique_tags, Confidence, Suggester};
+use super::{tags_to_write, technique_tags, Confidence, Suggester};
 use crate::attack::ids::parent_technique;
 use crate::lint::Project;
 use crate::ruleset::load::{Origin, RuleRef};
@@ -24,6 +24,41 @@ pub struct EvalRow {
     pub high_correct: usize,
     /// Rules that got at least one high-confidence suggestion.
     pub rules_with_high: usize,
+    /// What `fix --add-tags` would write, at high and at medium confidence: rules that
+    /// get a block, ids written, and how many of those are right.
+    pub write_high: Written,
+    pub write_medium: Written,
+}
+
+/// What `fix --add-tags` would write over the evaluated rules at one confidence.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Written {
+    pub rules: usize,
+    pub ids: usize,
+    pub right: usize,
+    /// Rules that write a technique id themselves, and how many of them got exactly the
+    /// techniques they name.
+    pub naming_rules: usize,
+    pub naming_rules_exact: usize,
+}
+
+impl Written {
+    fn add(&mut self, o: &Written) {
+        self.rules += o.rules;
+        self.ids += o.ids;
+        self.right += o.right;
+        self.naming_rules += o.naming_rules;
+        self.naming_rules_exact += o.naming_rules_exact;
+    }
+}
+
+/// One rule's ranking, and what `fix --add-tags` would write at high and at medium.
+pub struct Ranked {
+    pub list: Vec<(String, Confidence)>,
+    pub write_high: Vec<String>,
+    pub write_medium: Vec<String>,
+    /// The technique ids the rule writes itself.
+    pub named: Vec<String>,
 }
 
 impl EvalRow {
@@ -42,23 +77,23 @@ impl EvalRow {
         self.high_suggestions += o.high_suggestions;
         self.high_correct += o.high_correct;
         self.rules_with_high += o.rules_with_high;
+        self.write_high.add(&o.write_high);
+        self.write_medium.add(&o.write_medium);
     }
 }
 
-/// Rules with the same description, fields and parents are copies: hide them together.
+/// Rules with the same description and fields are copies, also when their `<location>`,
+/// level, ids or parents differ: hide them together.
 fn copy_key(project: &Project, r: RuleRef) -> String {
     let rule = project.ws.rule(r);
     let mut key = rule.description_text().trim().to_string();
-    for f in &rule.fields {
+    for f in rule.fields.iter().filter(|f| f.element != "location") {
         key.push_str(&format!(
             "|{}:{}={}",
             f.element,
             f.name.as_deref().unwrap_or(""),
             f.value
         ));
-    }
-    for p in &rule.parents {
-        key.push_str(&format!("|{}={}", p.kind.element(), p.value));
     }
     key
 }
@@ -92,14 +127,31 @@ pub enum Protocol {
 
 /// The suggester, under `protocol`.
 pub fn evaluate(project: &Project, suggester: &Suggester, protocol: Protocol) -> Vec<EvalRow> {
+    let manager = project.manager();
     score(project, protocol, &|rules, hidden_for| {
         suggester
             .suggest_many(rules, hidden_for)
             .into_iter()
             .map(|list| {
-                list.into_iter()
-                    .map(|s| (s.technique, s.confidence))
-                    .collect()
+                let ids = |min| -> Vec<String> {
+                    tags_to_write(&list, min, manager)
+                        .into_iter()
+                        .map(|s| s.technique.clone())
+                        .collect()
+                };
+                Ranked {
+                    write_high: ids(Confidence::High),
+                    write_medium: ids(Confidence::Medium),
+                    named: list
+                        .iter()
+                        .filter(|s| s.named_by_the_rule())
+                        .map(|s| s.technique.clone())
+                        .collect(),
+                    list: list
+                        .iter()
+                        .map(|s| (s.technique.clone(), s.confidence))
+                        .collect(),
+                }
             })
             .collect()
     })
@@ -112,20 +164,23 @@ pub fn evaluate_baseline(project: &Project) -> Vec<EvalRow> {
     score(project, Protocol::LeaveOneOut, &|rules, _| {
         rules
             .iter()
-            .map(|&r| {
-                index
+            .map(|&r| Ranked {
+                list: index
                     .search(project.ws.rule(r).description_text(), 5)
                     .into_iter()
                     .map(|(id, _)| (id, Confidence::Low))
-                    .collect()
+                    .collect(),
+                write_high: Vec::new(),
+                write_medium: Vec::new(),
+                named: Vec::new(),
             })
             .collect()
     })
 }
 
 /// Ranks every tagged rule with `rank` (hiding its tags and its copies') and scores it.
-type Ranker<'a> = dyn Fn(&[RuleRef], &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync)) -> Vec<Vec<(String, Confidence)>>
-    + 'a;
+type Ranker<'a> =
+    dyn Fn(&[RuleRef], &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync)) -> Vec<Ranked> + 'a;
 
 fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
     let mut copies: HashMap<String, Vec<RuleRef>> = HashMap::new();
@@ -156,7 +211,8 @@ fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
     };
     let all = rank(&evaluated, &hidden_for);
     let mut rows: BTreeMap<String, EvalRow> = BTreeMap::new();
-    for (r, suggestions) in evaluated.into_iter().zip(all) {
+    for (r, ranked) in evaluated.into_iter().zip(all) {
+        let suggestions = &ranked.list;
         let file = &project.ws.files[r.file];
         let gold = technique_tags(project, r);
         let gold_families: HashSet<String> = gold.iter().flat_map(|g| family(project, g)).collect();
@@ -188,6 +244,22 @@ fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
         row.high_suggestions += high.len();
         row.high_correct += high.iter().filter(|s| right(&s.0)).count();
         row.rules_with_high += (!high.is_empty()) as usize;
+        for (written, ids) in [
+            (&mut row.write_high, &ranked.write_high),
+            (&mut row.write_medium, &ranked.write_medium),
+        ] {
+            written.rules += (!ids.is_empty()) as usize;
+            written.ids += ids.len();
+            written.right += ids.iter().filter(|id| right(id)).count();
+            if !ranked.named.is_empty() {
+                written.naming_rules += 1;
+                let mut a = ids.clone();
+                let mut b = ranked.named.clone();
+                a.sort();
+                b.sort();
+                written.naming_rules_exact += (a == b) as usize;
+            }
+        }
     }
     let mut out: Vec<EvalRow> = rows.into_values().collect();
     if out.len() > 1 {

@@ -9,6 +9,10 @@ use crate::attack::AttackVersion;
 use regex::Regex;
 use std::collections::HashMap;
 
+/// How an explicit reason for a written technique id begins: `fix --add-tags` writes only
+/// such a technique for a rule that names its own.
+pub const NAMES_ID: &str = "the rule names ";
+
 /// Finds explicit ids and names.
 pub struct ExplicitMentions {
     id_re: Regex,
@@ -116,9 +120,9 @@ impl ExplicitMentions {
                 continue;
             };
             let detail = if current.id == raw {
-                format!("the rule names {raw}")
+                format!("{NAMES_ID}{raw}")
             } else {
-                format!("the rule names {raw}, now {}", current.id)
+                format!("{NAMES_ID}{raw}, now {}", current.id)
             };
             out.push(Evidence::new(
                 current.id.clone(),

@@ -40,6 +40,40 @@ pub struct Suggester<'p> {
     features: HashMap<RuleRef, similar::Features>,
     /// Evidence kinds left out (`eval --without`, for the ablation).
     without: Vec<EvidenceKind>,
+    /// Parent groups lend only the tags of rules loading before the rule (`eval`).
+    groups_loaded_before: bool,
+}
+
+/// The most ids `fix --add-tags` writes in one new block.
+pub const MAX_NEW_TAGS: usize = 3;
+
+impl Suggestion {
+    /// Whether the rule writes this technique's id itself (description, a field value).
+    pub fn named_by_the_rule(&self) -> bool {
+        self.reasons
+            .iter()
+            .any(|r| r.kind == EvidenceKind::Explicit && r.detail.starts_with(explicit::NAMES_ID))
+    }
+}
+
+/// What `fix --add-tags` writes for a rule (and `eval` measures): a rule that writes
+/// technique ids gets those techniques and nothing else; any other rule gets its first
+/// suggestion. Only at `min` confidence or above, and only ids the manager knows.
+pub fn tags_to_write<'s>(
+    suggestions: &'s [Suggestion],
+    min: Confidence,
+    manager: &crate::attack::AttackVersion,
+) -> Vec<&'s Suggestion> {
+    let usable = |s: &&Suggestion| s.confidence >= min && manager.is_active(&s.technique);
+    if suggestions.iter().any(Suggestion::named_by_the_rule) {
+        return suggestions
+            .iter()
+            .filter(|s| s.named_by_the_rule())
+            .filter(usable)
+            .take(MAX_NEW_TAGS)
+            .collect();
+    }
+    suggestions.iter().take(1).filter(usable).collect()
 }
 
 /// Technique ids written in a rule's `<mitre>` blocks (well-formed ones only).
@@ -118,12 +152,20 @@ impl<'p> Suggester<'p> {
             facts,
             features,
             without: Vec::new(),
+            groups_loaded_before: false,
         }
     }
 
     /// The same suggester without some evidence kinds (an ablation).
     pub fn without(mut self, kinds: &[EvidenceKind]) -> Self {
         self.without = kinds.to_vec();
+        self
+    }
+
+    /// For measuring: a parent group lends only the tags of its rules that load before the
+    /// rule, as for a rule written after them.
+    pub fn groups_loaded_before(mut self) -> Self {
+        self.groups_loaded_before = true;
         self
     }
 
@@ -152,6 +194,7 @@ impl<'p> Suggester<'p> {
             &self.project.replay,
             r,
             hidden,
+            self.groups_loaded_before,
             &tags_of,
             &mut out,
         );

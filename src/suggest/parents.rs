@@ -11,11 +11,15 @@ const BY_DEPTH: [f64; 3] = [0.8, 0.55, 0.35];
 /// A group names many rules; a tag they share counts less than a named parent's.
 const GROUP_FACTOR: f64 = 0.7;
 
+/// `groups_loaded_before`: a parent group lends only the tags of its rules that load before
+/// `r` (leave-one-out measures what a rule written last would get).
+#[allow(clippy::too_many_arguments)]
 pub fn collect(
     ws: &Workspace,
     replay: &LoadReplay,
     r: RuleRef,
     hidden: &HashSet<RuleRef>,
+    groups_loaded_before: bool,
     tags_of: &dyn Fn(RuleRef) -> Vec<String>,
     out: &mut Vec<Evidence>,
 ) {
@@ -34,7 +38,12 @@ pub fn collect(
                         .into_iter()
                         .collect()
                 } else {
-                    replay.rules_in_group(x, &p.value)
+                    let mut members = replay.rules_in_group(x, &p.value);
+                    if groups_loaded_before {
+                        // Workspace order is load order.
+                        members.retain(|m| *m < r);
+                    }
+                    members
                 };
                 let members: Vec<RuleRef> =
                     members.into_iter().filter(|m| seen.insert(*m)).collect();

@@ -45,7 +45,7 @@ impl Confidence {
 
 /// Score thresholds of the confidence levels (calibrated with `wazuh-mitre eval`).
 pub const HIGH: f64 = 0.75;
-pub const MEDIUM: f64 = 0.5;
+pub const MEDIUM: f64 = 0.7;
 /// How far the first suggestion must lead the second to be called high confidence.
 pub const HIGH_MARGIN: f64 = 0.2;
 
