@@ -259,47 +259,47 @@ pub fn import_bundle(
         ));
     }
 
+    // Groups and software alike: ATT&CK id, name, other names, techniques used.
+    let named = |o: &StixObject, other_names: &[String]| {
+        Some((
+            o.attack_id()?.to_string(),
+            o.name.clone(),
+            other_names
+                .iter()
+                .filter(|a| **a != o.name)
+                .cloned()
+                .collect::<Vec<_>>(),
+            uses_of
+                .get(o.id.as_str())
+                .map(|s| s.iter().cloned().collect::<Vec<_>>())
+                .unwrap_or_default(),
+        ))
+    };
+    let live = |o: &&StixObject| !o.revoked && !o.x_mitre_deprecated;
     let mut groups: Vec<Group> = objects
         .iter()
-        .filter(|o| o.kind == "intrusion-set" && !o.revoked && !o.x_mitre_deprecated)
-        .filter_map(|o| {
-            Some(Group {
-                id: o.attack_id()?.to_string(),
-                name: o.name.clone(),
-                aliases: o
-                    .aliases
-                    .iter()
-                    .filter(|a| **a != o.name)
-                    .cloned()
-                    .collect(),
-                techniques: uses_of
-                    .get(o.id.as_str())
-                    .map(|s| s.iter().cloned().collect())
-                    .unwrap_or_default(),
-            })
+        .filter(|o| o.kind == "intrusion-set")
+        .filter(live)
+        .filter_map(|o| named(o, &o.aliases))
+        .map(|(id, name, aliases, techniques)| Group {
+            id,
+            name,
+            aliases,
+            techniques,
         })
         .collect();
     groups.sort_by(|a, b| a.id.cmp(&b.id));
     let mut software: Vec<Software> = objects
         .iter()
-        .filter(|o| (o.kind == "malware" || o.kind == "tool") && !o.revoked)
-        .filter(|o| !o.x_mitre_deprecated)
-        .filter_map(|o| {
-            Some(Software {
-                id: o.attack_id()?.to_string(),
-                name: o.name.clone(),
-                aliases: o
-                    .x_mitre_aliases
-                    .iter()
-                    .filter(|a| **a != o.name)
-                    .cloned()
-                    .collect(),
-                techniques: uses_of
-                    .get(o.id.as_str())
-                    .map(|s| s.iter().cloned().collect())
-                    .unwrap_or_default(),
-                names_in_prose: Vec::new(),
-            })
+        .filter(|o| o.kind == "malware" || o.kind == "tool")
+        .filter(live)
+        .filter_map(|o| named(o, &o.x_mitre_aliases))
+        .map(|(id, name, aliases, techniques)| Software {
+            id,
+            name,
+            aliases,
+            techniques,
+            names_in_prose: Vec::new(),
         })
         .collect();
     software.sort_by(|a, b| a.id.cmp(&b.id));
