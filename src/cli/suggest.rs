@@ -76,6 +76,9 @@ fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
     Project::load(&args.load_options(), config).map_err(usage_error)
 }
 
+/// Rules ranked at a time by `suggest`.
+const SUGGEST_CHUNK: usize = 512;
+
 pub fn run_suggest(args: SuggestArgs) -> ExitCode {
     let project = match load(&args.load) {
         Ok(p) => p,
@@ -88,26 +91,36 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
         .filter(|&r| !project.ws.files[r.file].file.salvaged)
         .filter(|&r| args.all || project.ws.rule(r).mitre.is_empty())
         .collect();
-    let all = suggester.suggest_many(&wanted, &|_| HashSet::new());
+    // In chunks, each cut to --top at once: the full ranked lists of every rule are never
+    // held together.
     let mut rows = Vec::new();
-    for (r, mut suggestions) in wanted.into_iter().zip(all) {
-        let lf = &project.ws.files[r.file];
-        let tags = technique_tags(&project, r);
-        suggestions.retain(|s| s.score >= args.min_score);
-        suggestions.truncate(args.top);
-        let rule = project.ws.rule(r);
-        let src = &lf.file.source;
-        rows.push(RuleSuggestions {
-            file: crate::report::display_path(&src.path),
-            line: src.lines.line_col(&src.text, rule.span.start).line,
-            rule_id: rule.id,
-            description: rule.description_text().to_string(),
-            tags,
-            suggestions,
-        });
+    for chunk in wanted.chunks(SUGGEST_CHUNK) {
+        let all = suggester.suggest_many(chunk, &|_| HashSet::new());
+        for (&r, mut suggestions) in chunk.iter().zip(all) {
+            let lf = &project.ws.files[r.file];
+            let tags = technique_tags(&project, r);
+            suggestions.retain(|s| s.score >= args.min_score);
+            suggestions.truncate(args.top);
+            let rule = project.ws.rule(r);
+            let src = &lf.file.source;
+            rows.push(RuleSuggestions {
+                file: crate::report::display_path(&src.path),
+                line: src.lines.line_col(&src.text, rule.span.start).line,
+                rule_id: rule.id,
+                description: rule.description_text().to_string(),
+                tags,
+                suggestions,
+            });
+        }
     }
     match args.format {
-        SuggestFormat::Json => out!("{}", render::json(&rows, &project.attack_version)),
+        SuggestFormat::Json => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            // A closed pipe (`| head`) is not an error worth a message, as for every output.
+            let _ = render::write_json(&mut out, &rows, &project.attack_version)
+                .and_then(|()| std::io::Write::flush(&mut out));
+        }
         SuggestFormat::Human => out!("{}", render::human(&rows, &project.attack_version)),
         SuggestFormat::Markdown => out!(
             "{}",

@@ -5,16 +5,17 @@ use crate::suggest::Suggestion;
 use serde::Serialize;
 use serde_json::json;
 
-/// One rule's suggestions, as `suggest` prints them.
+/// One rule's suggestions, as `suggest` prints them. Fields in alphabetical order: the
+/// JSON's key order.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleSuggestions {
+    pub description: String,
     pub file: String,
     pub line: usize,
     pub rule_id: Option<u32>,
-    pub description: String,
+    pub suggestions: Vec<Suggestion>,
     /// Ids the rule already carries.
     pub tags: Vec<String>,
-    pub suggestions: Vec<Suggestion>,
 }
 
 fn family(id: &str) -> &str {
@@ -93,12 +94,28 @@ pub fn human(rows: &[RuleSuggestions], attack_version: &str) -> String {
     out
 }
 
-pub fn json(rows: &[RuleSuggestions], attack_version: &str) -> String {
-    let doc = json!({"version": 1, "attack_version": attack_version, "rules": rows});
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
-    s.push('\n');
-    s
+/// The JSON document (version 1), written as it is serialised: no tree of values, no copy
+/// of the whole text in memory.
+pub fn write_json(
+    out: &mut dyn std::io::Write,
+    rows: &[RuleSuggestions],
+    attack_version: &str,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        attack_version: &'a str,
+        rules: &'a [RuleSuggestions],
+        version: u32,
+    }
+    let doc = Document {
+        attack_version,
+        rules: rows,
+        version: 1,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
+
 
 /// A share, or `n/a` when there is nothing to take a share of.
 fn pct(n: usize, d: usize) -> String {

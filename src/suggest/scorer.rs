@@ -49,21 +49,22 @@ pub const MEDIUM: f64 = 0.7;
 /// How far the first suggestion must lead the second to be called high confidence.
 pub const HIGH_MARGIN: f64 = 0.2;
 
+/// Fields in alphabetical order: the JSON contract's key order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reason {
-    pub kind: EvidenceKind,
     pub detail: String,
+    pub kind: EvidenceKind,
 }
 
-/// One ranked technique for a rule.
+/// One ranked technique for a rule. Fields in alphabetical order: the JSON's key order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Suggestion {
-    pub technique: String,
-    pub name: String,
-    pub tactics: Vec<String>,
-    pub score: f64,
     pub confidence: Confidence,
+    pub name: String,
     pub reasons: Vec<Reason>,
+    pub score: f64,
+    pub tactics: Vec<String>,
+    pub technique: String,
 }
 
 /// How several pieces of evidence of one kind add up: independent sources (hints,
