@@ -116,7 +116,6 @@ pub fn write_json(
     out.write_all(b"\n")
 }
 
-
 /// A share, or `n/a` when there is nothing to take a share of.
 fn pct(n: usize, d: usize) -> String {
     if d == 0 {

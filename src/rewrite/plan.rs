@@ -8,8 +8,9 @@ use crate::checks::registry::Selection;
 use crate::checks::{Applicability, Edit, TechniqueChooser};
 use crate::lint::Project;
 use crate::ruleset::load::{Origin, RuleRef};
+use crate::ruleset::span::Span;
 use crate::suggest::{tags_to_write, Confidence, Suggester};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Fixes can enable further fixes (a replaced id becomes a duplicate), and tags added to one
@@ -123,6 +124,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             let suggester = wants_suggester.then(|| Suggester::new(project));
             let chooser = suggester.as_ref().map(|s| s as &dyn TechniqueChooser);
             let mut untagged: Vec<RuleRef> = Vec::new();
+            let mut rule_at: HashMap<usize, HashMap<Span, usize>> = HashMap::new();
             for d in project.lint(&opts.selection, chooser) {
                 if originals[d.file].is_none() || frozen.contains(&d.file) {
                     continue;
@@ -141,12 +143,18 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                     continue;
                 }
                 if d.code == "WM001" {
-                    if let Some(rule) = project.ws.files[d.file]
-                        .file
-                        .rules
-                        .iter()
-                        .position(|r| r.open_tag == d.span)
-                    {
+                    // Which rule: by its opening tag, indexed once per file (a file may hold
+                    // 300,000 rules; a scan per finding would be quadratic).
+                    let index = rule_at.entry(d.file).or_insert_with(|| {
+                        project.ws.files[d.file]
+                            .file
+                            .rules
+                            .iter()
+                            .enumerate()
+                            .map(|(i, r)| (r.open_tag, i))
+                            .collect()
+                    });
+                    if let Some(&rule) = index.get(&d.span) {
                         untagged.push(RuleRef { file: d.file, rule });
                     }
                 }
