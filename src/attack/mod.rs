@@ -260,22 +260,36 @@ impl AttackDb {
         &self.slots.last().expect("at least one version").name
     }
 
-    /// A version by name (`13.1`, `v13.1`, or `latest`).
-    pub fn version(&self, name: &str) -> Result<&AttackVersion, String> {
+    /// A version's slot by name (`13.1`, `v13.1`, or `latest`), not yet parsed.
+    fn slot(&self, name: &str) -> Result<&Slot, String> {
         let wanted = name.trim().trim_start_matches(['v', 'V']);
         if wanted == "latest" || wanted == "atest" {
-            return Ok(self.latest());
+            return Ok(self.slots.last().expect("at least one version"));
         }
-        self.slots
-            .iter()
-            .find(|s| s.name == wanted)
-            .map(Slot::get)
-            .ok_or_else(|| {
-                format!(
-                    "unknown ATT&CK version '{name}'; known: {}",
-                    self.version_names().join(", ")
-                )
-            })
+        self.slots.iter().find(|s| s.name == wanted).ok_or_else(|| {
+            format!(
+                "unknown ATT&CK version '{name}'; known: {}",
+                self.version_names().join(", ")
+            )
+        })
+    }
+
+    /// A version by name (`13.1`, `v13.1`, or `latest`).
+    pub fn version(&self, name: &str) -> Result<&AttackVersion, String> {
+        self.slot(name).map(Slot::get)
+    }
+
+    /// A version's own name (`v13.1` -> `13.1`, `latest` -> `19.2`), without parsing it.
+    pub fn version_name(&self, name: &str) -> Result<&str, String> {
+        self.slot(name).map(|s| s.name.as_str())
+    }
+
+    /// Parses these versions side by side, each once: a run that needs two waits for one.
+    pub fn preload(&self, names: &[&str]) {
+        use rayon::prelude::*;
+        names.par_iter().for_each(|n| {
+            let _ = self.version(n);
+        });
     }
 
     /// Every version, oldest first (parses those not yet parsed).
