@@ -9,8 +9,17 @@ use serde::Serialize;
 struct Report<'a> {
     version: u32,
     attack_version: &'a str,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
     summary: JsonSummary,
+}
+
+/// The findings, each turned into its JSON form only as it is written.
+struct Diagnostics<'a>(&'a [Finding<'a>]);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(JsonDiagnostic::of))
+    }
 }
 
 #[derive(Serialize)]
@@ -28,6 +37,27 @@ struct JsonDiagnostic<'a> {
     fix: Option<JsonFix<'a>>,
 }
 
+impl<'a> JsonDiagnostic<'a> {
+    fn of(f: &'a Finding<'a>) -> Self {
+        JsonDiagnostic {
+            code: f.code,
+            name: f.name,
+            severity: f.severity.as_str(),
+            file: display_path(f.path),
+            line: f.start.line,
+            column: f.start.column,
+            end_line: f.end.line,
+            end_column: f.end.column,
+            rule_id: f.rule_id,
+            message: &f.message,
+            fix: f.fix.map(|x| JsonFix {
+                applicability: x.applicability.as_str(),
+                description: &x.description,
+            }),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonFix<'a> {
     applicability: &'a str,
@@ -43,29 +73,18 @@ struct JsonSummary {
     infos: usize,
 }
 
-pub fn render(findings: &[Finding], summary: &Summary, attack_version: &str) -> String {
+/// Writes the report as it is serialised: no copy of the whole text in memory (a file of
+/// 300,000 rules has a quarter of a gigabyte of findings).
+pub fn write(
+    out: &mut dyn std::io::Write,
+    findings: &[Finding],
+    summary: &Summary,
+    attack_version: &str,
+) -> std::io::Result<()> {
     let report = Report {
         version: 1,
         attack_version,
-        diagnostics: findings
-            .iter()
-            .map(|f| JsonDiagnostic {
-                code: f.code,
-                name: f.name,
-                severity: f.severity.as_str(),
-                file: display_path(f.path),
-                line: f.start.line,
-                column: f.start.column,
-                end_line: f.end.line,
-                end_column: f.end.column,
-                rule_id: f.rule_id,
-                message: &f.message,
-                fix: f.fix.map(|x| JsonFix {
-                    applicability: x.applicability.as_str(),
-                    description: &x.description,
-                }),
-            })
-            .collect(),
+        diagnostics: Diagnostics(findings),
         summary: JsonSummary {
             files: summary.files,
             rules: summary.rules,
@@ -74,7 +93,6 @@ pub fn render(findings: &[Finding], summary: &Summary, attack_version: &str) -> 
             infos: summary.infos,
         },
     };
-    let mut s = serde_json::to_string_pretty(&report).expect("plain data serialises");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }

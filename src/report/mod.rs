@@ -108,6 +108,23 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
     out
 }
 
+/// Writes lint findings in `format` to `out`. `color` only matters for `human`.
+pub fn render_to(
+    out: &mut dyn std::io::Write,
+    format: Format,
+    findings: &[Finding],
+    summary: &Summary,
+    attack_version: &str,
+    color: bool,
+) -> std::io::Result<()> {
+    let text = match format {
+        // Written as serialised: the largest output, and the one CI keeps.
+        Format::Json => return json::write(out, findings, summary, attack_version),
+        _ => render(format, findings, summary, attack_version, color),
+    };
+    out.write_all(text.as_bytes())
+}
+
 /// Renders lint findings in `format`. `color` only matters for `human`.
 pub fn render(
     format: Format,
@@ -119,7 +136,12 @@ pub fn render(
     match format {
         Format::Human => human::render(findings, summary, color),
         Format::Concise => concise::render(findings, summary),
-        Format::Json => json::render(findings, summary, attack_version),
+        Format::Json => {
+            let mut out = Vec::new();
+            json::write(&mut out, findings, summary, attack_version)
+                .expect("writing to memory does not fail");
+            String::from_utf8(out).expect("JSON is UTF-8")
+        }
         Format::Sarif => sarif::render(findings),
         Format::Github => github::render(findings),
         Format::Junit => junit::render(findings, summary),
