@@ -88,31 +88,26 @@ pub struct Procedure {
     pub text: String,
 }
 
-/// A piece of software (malware or tool) and the techniques ATT&CK says it uses.
+/// Who uses techniques, as ATT&CK records it: a threat group or a piece of software
+/// (malware or tool), with its other names and the techniques ATT&CK says it uses.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Software {
+pub struct TechniqueUser {
     pub id: String,
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
     pub techniques: Vec<String>,
-    /// Those of its names that ATT&CK's own prose uses as ordinary lowercase words
-    /// ("route", "page", "at"): in a rule they need not mean the software.
+    /// Software only: those of its names that ATT&CK's own prose uses as ordinary lowercase
+    /// words ("route", "page"): in a rule they need not mean the software.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub names_in_prose: Vec<String>,
 }
 
-/// A threat group and the techniques ATT&CK says it uses.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Group {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
-    pub techniques: Vec<String>,
-}
+/// A threat group (G...).
+pub type Group = TechniqueUser;
+/// A piece of software (S...): malware or a tool.
+pub type Software = TechniqueUser;
 
 /// The text table: one version's descriptions, detection hints and procedure examples, plus
 /// its groups and software.

@@ -4,7 +4,8 @@
 //! embedded tables and a user's newer bundle are read by the same code.
 
 use super::model::{
-    Group, Procedure, Software, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable,
+    Group, Procedure, Software, Status, Tactic, Technique, TechniqueText, TechniqueUser, TextTable,
+    VersionTable,
 };
 use regex::Regex;
 use serde::Deserialize;
@@ -260,47 +261,35 @@ pub fn import_bundle(
     }
 
     // Groups and software alike: ATT&CK id, name, other names, techniques used.
-    let named = |o: &StixObject, other_names: &[String]| {
-        Some((
-            o.attack_id()?.to_string(),
-            o.name.clone(),
-            other_names
+    let user = |o: &StixObject, other_names: &[String]| {
+        Some(TechniqueUser {
+            id: o.attack_id()?.to_string(),
+            name: o.name.clone(),
+            aliases: other_names
                 .iter()
                 .filter(|a| **a != o.name)
                 .cloned()
-                .collect::<Vec<_>>(),
-            uses_of
+                .collect(),
+            techniques: uses_of
                 .get(o.id.as_str())
-                .map(|s| s.iter().cloned().collect::<Vec<_>>())
+                .map(|s| s.iter().cloned().collect())
                 .unwrap_or_default(),
-        ))
+            names_in_prose: Vec::new(),
+        })
     };
     let live = |o: &&StixObject| !o.revoked && !o.x_mitre_deprecated;
     let mut groups: Vec<Group> = objects
         .iter()
         .filter(|o| o.kind == "intrusion-set")
         .filter(live)
-        .filter_map(|o| named(o, &o.aliases))
-        .map(|(id, name, aliases, techniques)| Group {
-            id,
-            name,
-            aliases,
-            techniques,
-        })
+        .filter_map(|o| user(o, &o.aliases))
         .collect();
     groups.sort_by(|a, b| a.id.cmp(&b.id));
     let mut software: Vec<Software> = objects
         .iter()
         .filter(|o| o.kind == "malware" || o.kind == "tool")
         .filter(live)
-        .filter_map(|o| named(o, &o.x_mitre_aliases))
-        .map(|(id, name, aliases, techniques)| Software {
-            id,
-            name,
-            aliases,
-            techniques,
-            names_in_prose: Vec::new(),
-        })
+        .filter_map(|o| user(o, &o.x_mitre_aliases))
         .collect();
     software.sort_by(|a, b| a.id.cmp(&b.id));
     let prose = lowercase_prose_words(objects);
