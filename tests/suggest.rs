@@ -411,3 +411,30 @@ fn named_software_lends_the_techniques_attack_says_it_uses() {
     // A name ATT&CK's prose uses as an ordinary word lends nothing.
     assert!(evidence_for(&p, &s, 100502, EvidenceKind::Software).is_empty());
 }
+
+/// What `eval` says `fix --add-tags` would write, on a file whose answers are known: rule
+/// 100001 writes "(T1098)" in its description and is tagged T1098; rule 100002 is a 4720
+/// "user account created" rule tagged T1136.001 (Microsoft's event, ATT&CK's Local Account).
+/// The naming rule gets exactly its id, at high confidence too (its author said so).
+#[test]
+fn eval_reports_what_add_tags_would_write() {
+    let (code, out, err) = common::cli::run(&[
+        "eval",
+        "--cold",
+        "--no-default-ruleset",
+        "--format",
+        "json",
+        "tests/fixtures/fix/add-tags-named/after.xml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let add = &v["folders"][0]["add_tags"];
+    for level in ["high", "medium"] {
+        assert_eq!(
+            add[level]["naming_rules_exact_share"], 1.0,
+            "{level}: {add}"
+        );
+        assert_eq!(add[level]["right_share"], 1.0, "{level}: {add}");
+    }
+    assert_eq!(add["medium"]["tagged_share"], 1.0, "{add}");
+}

@@ -250,10 +250,14 @@ impl Scorer<'_> {
         // Two newer ids can stand for one id the manager knows: keep its best.
         let mut offered = std::collections::HashSet::new();
         out.retain(|s| offered.insert(s.technique.clone()));
-        // High confidence is kept for a clear winner: the first, well ahead of the second.
+        // High confidence is kept for a clear winner: the first, well ahead of the second,
+        // or a technique whose id the rule writes itself (its author said so).
         let second = out.get(1).map_or(0.0, |s| s.score);
         for (i, s) in out.iter_mut().enumerate() {
-            if s.confidence == Confidence::High && (i > 0 || s.score - second < HIGH_MARGIN) {
+            if s.confidence == Confidence::High
+                && !s.named_by_the_rule()
+                && (i > 0 || s.score - second < HIGH_MARGIN)
+            {
                 s.confidence = Confidence::Medium;
             }
         }
