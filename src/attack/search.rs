@@ -137,8 +137,9 @@ const PROCEDURE_WEIGHT: f64 = 0.25;
 pub struct SearchIndex {
     ids: Vec<String>,
     doc_len: Vec<f64>,
-    /// word -> (idf, [(doc, term frequency)])
-    postings: HashMap<String, (f64, Vec<(u32, f64)>)>,
+    /// word -> (idf, [(doc, term frequency)]); frequencies are small sums, f32 holds them
+    /// and halves the lists.
+    postings: HashMap<String, (f64, Vec<(u32, f32)>)>,
     avg_len: f64,
 }
 
@@ -180,12 +181,12 @@ impl SearchIndex {
     pub fn from_documents(docs: Vec<(String, HashMap<String, f64>)>) -> Self {
         let mut ids = Vec::new();
         let mut doc_len = Vec::new();
-        let mut postings: HashMap<String, (f64, Vec<(u32, f64)>)> = HashMap::new();
+        let mut postings: HashMap<String, (f64, Vec<(u32, f32)>)> = HashMap::new();
         for (id, terms) in docs {
             let doc = ids.len() as u32;
             doc_len.push(terms.values().sum());
             for (w, tf) in terms {
-                postings.entry(w).or_default().1.push((doc, tf));
+                postings.entry(w).or_default().1.push((doc, tf as f32));
             }
             ids.push(id);
         }
@@ -217,6 +218,7 @@ impl SearchIndex {
                 continue;
             };
             for &(doc, tf) in list {
+                let tf = f64::from(tf);
                 let len = self.doc_len[doc as usize];
                 scores[doc as usize] +=
                     idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len / self.avg_len));

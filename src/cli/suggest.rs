@@ -77,7 +77,7 @@ fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
 }
 
 /// Rules ranked at a time by `suggest`.
-const SUGGEST_CHUNK: usize = 512;
+const SUGGEST_CHUNK: usize = 128;
 
 pub fn run_suggest(args: SuggestArgs) -> ExitCode {
     let project = match load(&args.load) {
