@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 const MIN_NAME_LEN: usize = 4;
 /// How strongly naming a piece of software with a single technique points at it.
 const STRENGTH: f64 = 0.6;
+/// Added to the context total, so one shared rare word does not claim a whole share.
+const CONTEXT_SMOOTHING: f64 = 2.0;
 
 struct Entry {
     id: String,
@@ -153,7 +155,11 @@ impl SoftwareSource {
             let total: f64 = context.iter().sum();
             let prior = 1.0 / (1.0 + n.ln());
             for (t, ctx) in e.techniques.iter().zip(&context) {
-                let share = if *ctx > 0.0 { ctx / (total + 2.0) } else { 0.0 };
+                let share = if *ctx > 0.0 {
+                    ctx / (total + CONTEXT_SMOOTHING)
+                } else {
+                    0.0
+                };
                 let strength = STRENGTH * prior.max(share);
                 let why = if share > prior {
                     format!(
