@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::run;
+use common::cli::{lint_concise, run};
 use common::oracle::manager_reads;
 use common::write;
 use std::path::Path;
@@ -15,14 +15,7 @@ const GOOD: &str = "<group name=\"g\">\n  <rule id=\"100001\" level=\"5\">\n    
 fn lint_beside_good(bad: &Path) -> (i32, String) {
     let dir = bad.parent().unwrap();
     let good = write(dir, "good.xml", GOOD.as_bytes());
-    let (code, out, err) = run(&[
-        "lint",
-        "--no-default-ruleset",
-        "--format",
-        "concise",
-        bad.to_str().unwrap(),
-        good.to_str().unwrap(),
-    ]);
+    let (code, out, err) = lint_concise(&[bad.to_str().unwrap(), good.to_str().unwrap()]);
     assert!(
         out.contains("good.xml:5:16: WM104"),
         "the other file was not linted:\n{out}{err}"
@@ -88,13 +81,7 @@ fn empty_and_comment_only_files_are_accepted_as_the_manager_accepts_them() {
         assert_manager_agrees(bytes);
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), name, bytes);
-        let (code, out, err) = run(&[
-            "lint",
-            "--no-default-ruleset",
-            "--format",
-            "concise",
-            p.to_str().unwrap(),
-        ]);
+        let (code, out, err) = lint_concise(&[p.to_str().unwrap()]);
         assert_eq!(code, 0, "{name}: {out}{err}");
         assert!(out.contains("0 rules in 1 file"), "{out}");
     }
@@ -125,15 +112,7 @@ fn ten_thousand_parents_and_a_large_file_are_read() {
     }
     big.push_str("</group>\n");
     let p = write(dir.path(), "big.xml", big.as_bytes());
-    let (code, out, err) = run(&[
-        "lint",
-        "--no-default-ruleset",
-        "--format",
-        "concise",
-        "--select",
-        "WM104",
-        p.to_str().unwrap(),
-    ]);
+    let (code, out, err) = lint_concise(&["--select", "WM104", p.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains(&format!("{i} rules in 1 file")),
@@ -158,13 +137,7 @@ fn links_loops_and_fifos_never_hang() {
             .unwrap()
             .success());
         // A fifo inside a folder is passed over; the folder's rules are linted.
-        let (code, out, err) = run(&[
-            "lint",
-            "--no-default-ruleset",
-            "--format",
-            "concise",
-            d.to_str().unwrap(),
-        ]);
+        let (code, out, err) = lint_concise(&[d.to_str().unwrap()]);
         assert_eq!(code, 0, "a warning does not fail the run: {out}{err}");
         assert!(
             out.contains("a.xml:5:16: WM104") && out.contains("in 1 file"),

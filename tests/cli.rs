@@ -8,7 +8,7 @@ use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
 use wazuh_mitre::report::Format;
 
-use common::cli::run;
+use common::cli::{lint_concise, run};
 
 #[test]
 fn example_output_snapshots() {
@@ -198,14 +198,7 @@ fn exit_statuses() {
 fn a_broken_file_exits_2_and_the_others_are_still_linted() {
     let broken = "tests/fixtures/checks/unreadable-file/hit.xml";
     let other = "tests/fixtures/checks/unknown-technique/hit.xml";
-    let (code, out, _) = run(&[
-        "lint",
-        "--no-default-ruleset",
-        "--format",
-        "concise",
-        broken,
-        other,
-    ]);
+    let (code, out, _) = lint_concise(&[broken, other]);
     assert_eq!(code, 2);
     assert!(
         out.contains("unreadable-file/hit.xml:11:24: WM000"),
@@ -243,11 +236,7 @@ fn configuration_changes_what_is_reported() {
         "ignore: [missing-technique]\nseverity: {revoked-technique: error}\n",
     )
     .unwrap();
-    let (_, out, _) = run(&[
-        "lint",
-        "--no-default-ruleset",
-        "--format",
-        "concise",
+    let (_, out, _) = lint_concise(&[
         "--config",
         cfg.to_str().unwrap(),
         "examples/local_rules.xml",

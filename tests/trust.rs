@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::cli::run;
+use common::cli::{lint_concise, run};
 use common::oracle::manager_reads;
 use common::write;
 use std::path::Path;
@@ -22,13 +22,7 @@ const RULE: &str = r#"<group name="local,">
 
 fn lint(dir: &Path, name: &str, bytes: &[u8]) -> (i32, String) {
     let p = write(dir, name, bytes);
-    let (code, out, err) = run(&[
-        "lint",
-        "--no-default-ruleset",
-        "--format",
-        "concise",
-        p.to_str().unwrap(),
-    ]);
+    let (code, out, err) = lint_concise(&[p.to_str().unwrap()]);
     (code, out + &err)
 }
 

@@ -17,3 +17,10 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// `lint --no-default-ruleset --format concise ARGS...`: exit status, stdout, stderr.
+pub fn lint_concise(args: &[&str]) -> (i32, String, String) {
+    let mut full = vec!["lint", "--no-default-ruleset", "--format", "concise"];
+    full.extend_from_slice(args);
+    run(&full)
+}
