@@ -76,20 +76,16 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         Format::Concise
     });
-    {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        // A closed pipe (`| head`) is not an error worth a message, as for every output.
-        let _ = report::render_to(
-            &mut out,
+    super::emit_to(|out| {
+        report::render_to(
+            out,
             format,
             &findings,
             &summary,
             &project.attack_version,
             color,
         )
-        .and_then(|()| std::io::Write::flush(&mut out));
-    }
+    });
     if !project.ws.failures.is_empty() {
         ExitCode::from(2)
     } else if summary.fails_at(fail_on) {

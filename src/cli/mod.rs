@@ -124,6 +124,14 @@ pub fn emit(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+/// Standard output for a renderer that writes as it goes (large JSON). A closed pipe
+/// (`| head`) is not an error worth a message, as for `emit`.
+pub fn emit_to(render: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = render(&mut out).and_then(|()| out.flush());
+}
+
 pub fn usage_error(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(2)

@@ -115,11 +115,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
     }
     match args.format {
         SuggestFormat::Json => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            // A closed pipe (`| head`) is not an error worth a message, as for every output.
-            let _ = render::write_json(&mut out, &rows, &project.attack_version)
-                .and_then(|()| std::io::Write::flush(&mut out));
+            super::emit_to(|out| render::write_json(out, &rows, &project.attack_version))
         }
         SuggestFormat::Human => out!("{}", render::human(&rows, &project.attack_version)),
         SuggestFormat::Markdown => out!(
