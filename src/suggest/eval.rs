@@ -144,7 +144,7 @@ pub fn evaluate(project: &Project, suggester: &Suggester, protocol: Protocol) ->
                     write_medium: ids(Confidence::Medium),
                     named: list
                         .iter()
-                        .filter(|s| s.named_by_the_rule())
+                        .filter(|s| s.named)
                         .map(|s| s.technique.clone())
                         .collect(),
                     list: list

@@ -44,6 +44,9 @@ pub struct Evidence {
     pub strength: f64,
     pub kind: EvidenceKind,
     pub detail: String,
+    /// The rule writes this technique's id itself (not only its name): `fix --add-tags`
+    /// then writes that technique and nothing else.
+    pub names_id: bool,
 }
 
 impl Evidence {
@@ -58,6 +61,13 @@ impl Evidence {
             strength: strength.clamp(0.0, 1.0),
             kind,
             detail: detail.into(),
+            names_id: false,
         }
+    }
+
+    /// Marks evidence that the rule writes the technique's id itself.
+    pub fn naming_the_id(mut self) -> Self {
+        self.names_id = true;
+        self
     }
 }

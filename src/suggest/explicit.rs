@@ -9,10 +9,6 @@ use crate::attack::AttackVersion;
 use regex::Regex;
 use std::collections::HashMap;
 
-/// How an explicit reason for a written technique id begins: `fix --add-tags` writes only
-/// such a technique for a rule that names its own.
-pub const NAMES_ID: &str = "the rule names ";
-
 /// Finds explicit ids and names.
 pub struct ExplicitMentions {
     id_re: Regex,
@@ -120,16 +116,14 @@ impl ExplicitMentions {
                 continue;
             };
             let detail = if current.id == raw {
-                format!("{NAMES_ID}{raw}")
+                format!("the rule names {raw}")
             } else {
-                format!("{NAMES_ID}{raw}, now {}", current.id)
+                format!("the rule names {raw}, now {}", current.id)
             };
-            out.push(Evidence::new(
-                current.id.clone(),
-                0.95,
-                EvidenceKind::Explicit,
-                detail,
-            ));
+            out.push(
+                Evidence::new(current.id.clone(), 0.95, EvidenceKind::Explicit, detail)
+                    .naming_the_id(),
+            );
         }
         if let Some(re) = &self.names_re {
             for m in re.find_iter(&facts.text) {

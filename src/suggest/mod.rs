@@ -47,15 +47,6 @@ pub struct Suggester<'p> {
 /// The most ids `fix --add-tags` writes in one new block.
 pub const MAX_NEW_TAGS: usize = 3;
 
-impl Suggestion {
-    /// Whether the rule writes this technique's id itself (description, a field value).
-    pub fn named_by_the_rule(&self) -> bool {
-        self.reasons
-            .iter()
-            .any(|r| r.kind == EvidenceKind::Explicit && r.detail.starts_with(explicit::NAMES_ID))
-    }
-}
-
 /// What `fix --add-tags` writes for a rule (and `eval` measures): a rule that writes
 /// technique ids gets those techniques and nothing else; any other rule gets its first
 /// suggestion. Only at `min` confidence or above, and only ids the manager knows.
@@ -65,10 +56,10 @@ pub fn tags_to_write<'s>(
     manager: &crate::attack::AttackVersion,
 ) -> Vec<&'s Suggestion> {
     let usable = |s: &&Suggestion| s.confidence >= min && manager.is_active(&s.technique);
-    if suggestions.iter().any(Suggestion::named_by_the_rule) {
+    if suggestions.iter().any(|s| s.named) {
         return suggestions
             .iter()
-            .filter(|s| s.named_by_the_rule())
+            .filter(|s| s.named)
             .filter(usable)
             .take(MAX_NEW_TAGS)
             .collect();

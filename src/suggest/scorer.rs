@@ -65,6 +65,9 @@ pub struct Suggestion {
     pub score: f64,
     pub tactics: Vec<String>,
     pub technique: String,
+    /// The rule writes this technique's id itself (see [`Evidence::names_id`]).
+    #[serde(skip)]
+    pub named: bool,
 }
 
 /// How several pieces of evidence of one kind add up: independent sources (hints,
@@ -127,6 +130,7 @@ struct Scored {
     id: String,
     score: f64,
     reasons: Vec<(f64, EvidenceKind, String)>,
+    named: bool,
 }
 
 pub struct Scorer<'a> {
@@ -138,10 +142,14 @@ impl Scorer<'_> {
     pub fn rank(&self, evidence: Vec<Evidence>, platform: Option<Platform>) -> Vec<Suggestion> {
         // technique -> kind -> (strengths, reasons)
         let mut per: BTreeMap<String, ByKind> = BTreeMap::new();
+        let mut named: std::collections::BTreeSet<String> = Default::default();
         for e in evidence {
             let Some(id) = current_id(&e.technique, self.attack) else {
                 continue;
             };
+            if e.names_id {
+                named.insert(id.clone());
+            }
             let slot = per.entry(id).or_default().entry(e.kind).or_default();
             slot.0.push(e.strength);
             slot.1.push((e.strength, e.detail));
@@ -166,7 +174,12 @@ impl Scorer<'_> {
                 .into_iter()
                 .flat_map(|(k, (_, r))| r.into_iter().map(move |(s, d)| (s, k, d)))
                 .collect();
-            scored.push(Scored { id, score, reasons });
+            scored.push(Scored {
+                named: named.contains(&id),
+                id,
+                score,
+                reasons,
+            });
         }
         // Families: one suggestion per technique, at the most specific id the evidence supports.
         let mut families: BTreeMap<String, Vec<Scored>> = BTreeMap::new();
@@ -198,6 +211,7 @@ impl Scorer<'_> {
                 .unwrap_or_else(|| members[0].id.clone());
             let rest: f64 = members[1..].iter().map(|m| 1.0 - 0.5 * m.score).product();
             let score = 1.0 - (1.0 - best) * rest;
+            let named = members.iter().any(|m| m.named);
             let mut reasons: Vec<(f64, EvidenceKind, String)> =
                 members.into_iter().flat_map(|m| m.reasons).collect();
             reasons.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
@@ -240,6 +254,7 @@ impl Scorer<'_> {
                 score,
                 confidence: Confidence::of(score),
                 reasons,
+                named,
             });
         }
         out.sort_by(|a, b| {
@@ -255,7 +270,7 @@ impl Scorer<'_> {
         let second = out.get(1).map_or(0.0, |s| s.score);
         for (i, s) in out.iter_mut().enumerate() {
             if s.confidence == Confidence::High
-                && !s.named_by_the_rule()
+                && !s.named
                 && (i > 0 || s.score - second < HIGH_MARGIN)
             {
                 s.confidence = Confidence::Medium;
