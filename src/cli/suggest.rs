@@ -54,21 +54,14 @@ pub struct EvalArgs {
 }
 
 fn parse_kind(s: &str) -> Result<crate::suggest::EvidenceKind, String> {
-    use crate::suggest::EvidenceKind as K;
-    [
-        K::Explicit,
-        K::Parent,
-        K::Hint,
-        K::AttackText,
-        K::Similar,
-        K::Public,
-        K::Software,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == s)
-    .ok_or_else(|| {
-        format!("`{s}` is not explicit, parent, hint, attack-text, similar, public or software")
-    })
+    use crate::suggest::EvidenceKind;
+    EvidenceKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| {
+            let names: Vec<&str> = EvidenceKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("`{s}` is not one of {}", names.join(", "))
+        })
 }
 
 fn load(args: &LoadArgs) -> Result<Project, ExitCode> {

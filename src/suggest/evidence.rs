@@ -23,6 +23,17 @@ pub enum EvidenceKind {
 }
 
 impl EvidenceKind {
+    /// Every kind, in the order the README lists them.
+    pub const ALL: [EvidenceKind; 7] = [
+        EvidenceKind::Explicit,
+        EvidenceKind::Parent,
+        EvidenceKind::Hint,
+        EvidenceKind::AttackText,
+        EvidenceKind::Similar,
+        EvidenceKind::Public,
+        EvidenceKind::Software,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EvidenceKind::Explicit => "explicit",
