@@ -9,6 +9,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod coverage;
+pub mod generated;
 pub mod lint;
 pub mod report;
 pub mod rewrite;

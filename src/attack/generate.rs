@@ -5,7 +5,7 @@
 
 use super::model::{TextTable, VersionTable};
 use super::stix;
-use serde::Serialize;
+use crate::generated::{line, push_lines};
 use std::path::Path;
 
 /// Full bundles, oldest first. Their text is only kept for the newest of them.
@@ -53,10 +53,6 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-fn line<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("plain data serialises")
-}
-
 /// `{"version":..,"source":..,"tactics":[..],"techniques":[\n{..},\n{..}\n]}`
 fn render_version(table: &VersionTable) -> String {
     let mut s = String::new();
@@ -86,14 +82,4 @@ fn render_text(table: &TextTable) -> String {
     push_lines(&mut s, &table.software);
     s.push_str("]}\n");
     s
-}
-
-fn push_lines<T: Serialize>(s: &mut String, items: &[T]) {
-    for (i, item) in items.iter().enumerate() {
-        s.push_str(&line(item));
-        if i + 1 < items.len() {
-            s.push(',');
-        }
-        s.push('\n');
-    }
 }

@@ -88,14 +88,13 @@ pub fn generate(dir: &Path) -> Result<String, String> {
             }
         }
     }
-    let lines: Vec<String> = tests
-        .values()
-        .map(|t| serde_json::to_string(t).expect("plain data serialises"))
-        .collect();
-    Ok(format!(
-        "{{\"source\":\"github.com/redcanaryco/atomic-red-team atomics/Indexes/Indexes-CSV, commit 9f85cf3e54b0cbdd6c702375c555273913eff442 (MIT)\",\"tests\":[\n{}\n]}}\n",
-        lines.join(",\n")
-    ))
+    let tests: Vec<&AtomicTest> = tests.values().collect();
+    let mut out = String::from(
+        "{\"source\":\"github.com/redcanaryco/atomic-red-team atomics/Indexes/Indexes-CSV, commit 9f85cf3e54b0cbdd6c702375c555273913eff442 (MIT)\",\"tests\":[\n",
+    );
+    crate::generated::push_lines(&mut out, &tests);
+    out.push_str("]}\n");
+    Ok(out)
 }
 
 /// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.

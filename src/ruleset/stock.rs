@@ -10,6 +10,7 @@
 use super::model::*;
 use super::read::{read_path, split_list};
 use super::span::Span;
+use crate::generated::{line, push_lines};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -68,29 +69,17 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "xml"))
         .collect();
     paths.sort();
-    let mut out = format!("{{\"source\":{},\"files\":[\n", json(&source));
+    let mut out = format!("{{\"source\":{},\"files\":[\n", line(source));
     for (i, path) in paths.iter().enumerate() {
         let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        out.push_str(&format!("{{\"file\":{},\"rules\":[\n", json(&name)));
-        let lines: Vec<String> = file
-            .rules
-            .iter()
-            .filter_map(|r| index_rule(r).map(|r| json(&r)))
-            .collect();
-        out.push_str(&lines.join(",\n"));
-        out.push_str(if i + 1 < paths.len() {
-            "\n]},\n"
-        } else {
-            "\n]}\n"
-        });
+        out.push_str(&format!("{{\"file\":{},\"rules\":[\n", line(&name)));
+        let rules: Vec<IndexRule> = file.rules.iter().filter_map(index_rule).collect();
+        push_lines(&mut out, &rules);
+        out.push_str(if i + 1 < paths.len() { "]},\n" } else { "]}\n" });
     }
     out.push_str("]}\n");
     Ok(out)
-}
-
-fn json<T: Serialize + ?Sized>(v: &T) -> String {
-    serde_json::to_string(v).expect("plain data serialises")
 }
 
 fn index_rule(r: &Rule) -> Option<IndexRule> {

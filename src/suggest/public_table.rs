@@ -232,12 +232,10 @@ pub fn generate(dir: &Path, newest: &AttackVersion) -> Result<String, String> {
         .collect();
     detections.sort_by(|a, b| (&a.source, &a.id).cmp(&(&b.source, &b.id)));
     detections.dedup_by(|a, b| a.source == b.source && a.id == b.id);
-    let lines: Vec<String> = detections
-        .iter()
-        .map(|d| serde_json::to_string(d).expect("plain data serialises"))
-        .collect();
-    Ok(format!(
-        "{{\"source\":\"SigmaHQ/sigma 8eaafff1f2845a696050e05e72ba1140ee190698 (Detection Rule License 1.1: each rule's author and id kept); splunk/security_content b13b314aed0e1778335a55620474e7d27289a20a (Apache-2.0)\",\"detections\":[\n{}\n]}}\n",
-        lines.join(",\n")
-    ))
+    let mut out = String::from(
+        "{\"source\":\"SigmaHQ/sigma 8eaafff1f2845a696050e05e72ba1140ee190698 (Detection Rule License 1.1: each rule's author and id kept); splunk/security_content b13b314aed0e1778335a55620474e7d27289a20a (Apache-2.0)\",\"detections\":[\n",
+    );
+    crate::generated::push_lines(&mut out, &detections);
+    out.push_str("]}\n");
+    Ok(out)
 }
