@@ -1,7 +1,7 @@
 //! What a change gains and loses in coverage: two reports compared, each lost technique with
 //! why each of its rules no longer covers it.
 
-use super::{CoverageReport, RuleAt};
+use super::{CoverageReport, CoveredTechnique, RuleAt};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,26 +30,24 @@ pub fn diff(before: &CoverageReport, after: &CoverageReport) -> CoverageDiff {
             .collect::<std::collections::BTreeSet<_>>()
     };
     let (b, a) = (ids(before), ids(after));
+    let change = |c: &CoveredTechnique, why: Vec<String>| Change {
+        technique: c.id.clone(),
+        name: c.name.clone(),
+        rules: c.rules.clone(),
+        why,
+    };
     let gained = after
         .covered
         .iter()
         .filter(|c| !b.contains(&c.id))
-        .map(|c| Change {
-            technique: c.id.clone(),
-            name: c.name.clone(),
-            rules: c.rules.clone(),
-            why: Vec::new(),
-        })
+        .map(|c| change(c, Vec::new()))
         .collect();
     let lost = before
         .covered
         .iter()
         .filter(|c| !a.contains(&c.id))
-        .map(|c| Change {
-            technique: c.id.clone(),
-            name: c.name.clone(),
-            rules: c.rules.clone(),
-            why: c
+        .map(|c| {
+            let why = c
                 .rules
                 .iter()
                 .map(|r| {
@@ -67,7 +65,8 @@ pub fn diff(before: &CoverageReport, after: &CoverageReport) -> CoverageDiff {
                         }
                     }
                 })
-                .collect(),
+                .collect();
+            change(c, why)
         })
         .collect();
     CoverageDiff { gained, lost }
