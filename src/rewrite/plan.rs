@@ -91,14 +91,15 @@ fn allowed(a: Applicability, opts: &FixOptions) -> bool {
 
 /// Computes every change `fix` would make; `project` ends holding the fixed texts.
 pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
-    let originals: Vec<Option<String>> = project
+    let fixable: Vec<bool> = project
         .ws
         .files
         .iter()
-        .map(|lf| {
-            (lf.origin == Origin::Linted && !lf.file.salvaged).then(|| lf.file.source.text.clone())
-        })
+        .map(|lf| lf.origin == Origin::Linted && !lf.file.salvaged)
         .collect();
+    // A file's text before its first change, kept only for files that change (a migration
+    // may read thousands of files and change a few).
+    let mut originals: BTreeMap<usize, String> = BTreeMap::new();
     // A file that is not UTF-8 is shown with `?` for each such byte: writing that text back
     // would change bytes outside the fix. Such files are reported, never rewritten.
     let mut not_utf8: BTreeMap<usize, bool> = project
@@ -106,7 +107,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
         .files
         .iter()
         .enumerate()
-        .filter(|(i, lf)| originals[*i].is_some() && lf.file.not_utf8_at.is_some())
+        .filter(|(i, lf)| fixable[*i] && lf.file.not_utf8_at.is_some())
         .map(|(i, _)| (i, false))
         .collect();
     let mut applied: BTreeMap<usize, Vec<Applied>> = BTreeMap::new();
@@ -126,7 +127,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             let mut untagged: Vec<RuleRef> = Vec::new();
             let mut rule_at: HashMap<usize, HashMap<Span, usize>> = HashMap::new();
             for d in project.lint(&opts.selection, chooser) {
-                if originals[d.file].is_none() || frozen.contains(&d.file) {
+                if !fixable[d.file] || frozen.contains(&d.file) {
                     continue;
                 }
                 if let Some(told) = not_utf8.get_mut(&d.file) {
@@ -189,10 +190,10 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
         }
         let mut replaced = Vec::new();
         for (file, list) in per_file {
-            let text = project.ws.files[file].file.source.text.clone();
+            let text = &project.ws.files[file].file.source.text;
             let edits_only: Vec<Edit> = list.iter().map(|(e, _)| e.clone()).collect();
-            let (new_text, left) = edits::apply(&text, edits_only);
-            if new_text == text {
+            let (new_text, left) = edits::apply(text, edits_only);
+            if new_text == *text {
                 continue;
             }
             match verify(&project.ws.files[file].file, new_text, project.manager()) {
@@ -212,6 +213,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                             log.push(a);
                         }
                     }
+                    originals.entry(file).or_insert_with(|| text.clone());
                     replaced.push((file, new_file));
                 }
                 Err(reason) => {
@@ -234,8 +236,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             reason: format!("fixes still changed files after {MAX_PASSES} passes; run again"),
         });
     }
-    for (i, original) in originals.into_iter().enumerate() {
-        let Some(before) = original else { continue };
+    for (i, before) in originals {
         let lf = &project.ws.files[i];
         if frozen.contains(&i) && lf.file.source.text == before {
             continue;
