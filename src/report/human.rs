@@ -8,6 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 
 struct Report {
@@ -70,7 +71,18 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
+    // miette holds its source as an owned value: one shared copy per file, made when the
+    // file's first finding is shown (findings come in file order).
+    let mut source: Option<(&Path, Arc<str>)> = None;
     for f in findings {
+        let text = match &source {
+            Some((path, text)) if *path == f.path => text.clone(),
+            _ => {
+                let text = Arc::<str>::from(f.text);
+                source = Some((f.path, text.clone()));
+                text
+            }
+        };
         let help = f.fix.map(|x| {
             let tag = match x.applicability {
                 crate::checks::Applicability::Safe if !x.edits.is_empty() => "fix",
@@ -81,9 +93,9 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
         });
         let report = Report {
             code: format!("{} {}", f.code, f.name),
-            message: f.message.clone(),
+            message: f.message.to_string(),
             severity: f.severity,
-            source: NamedSource::new(display_path(f.path), f.text.clone()),
+            source: NamedSource::new(display_path(f.path), text),
             span: SourceSpan::new(f.span.start.into(), f.span.len()),
             help,
         };

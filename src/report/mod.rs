@@ -19,8 +19,8 @@ use crate::checks::registry::UNREADABLE_FILE;
 use crate::checks::{Diagnostic, Fix, Severity};
 use crate::lint::{Project, Summary};
 use crate::ruleset::{LineCol, Span};
+use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Output formats of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,13 +44,13 @@ pub struct Finding<'a> {
     pub name: &'static str,
     pub severity: Severity,
     pub path: &'a Path,
-    /// The file's text, shared by its findings ("" when the file could not be read).
-    pub text: Arc<str>,
+    /// The file's text ("" when the file could not be read).
+    pub text: &'a str,
     pub span: Span,
     pub start: LineCol,
     pub end: LineCol,
     pub rule_id: Option<u32>,
-    pub message: String,
+    pub message: Cow<'a, str>,
     pub fix: Option<&'a Fix>,
 }
 
@@ -59,15 +59,9 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
     let mut out = Vec::new();
     for f in &project.ws.failures {
         let (text, start) = match (&f.source, f.error.offset()) {
-            (Some(src), Some(at)) => (
-                Arc::<str>::from(src.text.as_str()),
-                src.lines.line_col(&src.text, at),
-            ),
-            (Some(src), None) => (
-                Arc::<str>::from(src.text.as_str()),
-                LineCol { line: 1, column: 1 },
-            ),
-            _ => (Arc::<str>::from(""), LineCol { line: 1, column: 1 }),
+            (Some(src), Some(at)) => (src.text.as_str(), src.lines.line_col(&src.text, at)),
+            (Some(src), None) => (src.text.as_str(), LineCol { line: 1, column: 1 }),
+            _ => ("", LineCol { line: 1, column: 1 }),
         };
         let at = f.error.offset().unwrap_or(0);
         out.push(Finding {
@@ -80,28 +74,24 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
             start,
             end: start,
             rule_id: None,
-            message: f.error.to_string(),
+            message: Cow::Owned(f.error.to_string()),
             fix: None,
         });
     }
-    // One shared copy per file that has findings (ruleset files usually have none).
-    let mut texts: Vec<Option<Arc<str>>> = vec![None; project.ws.files.len()];
+    out.reserve_exact(diagnostics.len());
     for d in diagnostics {
         let src = &project.ws.files[d.file].file.source;
-        let text = texts[d.file]
-            .get_or_insert_with(|| Arc::from(src.text.as_str()))
-            .clone();
         out.push(Finding {
             code: d.code,
             name: d.name,
             severity: d.severity,
             path: &src.path,
-            text,
+            text: &src.text,
             span: d.span,
             start: src.lines.line_col(&src.text, d.span.start),
             end: src.lines.line_col(&src.text, d.span.end),
             rule_id: d.rule_id,
-            message: d.message.clone(),
+            message: Cow::Borrowed(&d.message),
             fix: d.fix.as_ref(),
         });
     }
