@@ -58,7 +58,7 @@ pub fn lint(findings: &[Finding], lines: bool) -> String {
         .map(|f| {
             let mut d = json!({
                 "message": f.message,
-                "location": {"path": display_path(f.path), "range": range(&f.text, f.span)},
+                "location": {"path": display_path(f.path), "range": range(f.text, f.span)},
                 "severity": severity(f.severity),
                 "source": source(),
                 "code": {"value": f.code, "url": check_url(f.name)},
@@ -70,7 +70,7 @@ pub fn lint(findings: &[Finding], lines: bool) -> String {
                 d["suggestions"] = fix
                     .edits
                     .iter()
-                    .map(|e| json!({"range": range(&f.text, e.span), "text": e.replacement}))
+                    .map(|e| json!({"range": range(f.text, e.span), "text": e.replacement}))
                     .collect();
             }
             d

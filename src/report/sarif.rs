@@ -120,7 +120,7 @@ fn fixes<'a>(f: &'a Finding) -> Vec<SarifFix<'a>> {
     let Some(fix) = f.fix.filter(|x| !x.edits.is_empty()) else {
         return Vec::new();
     };
-    let lines = crate::ruleset::span::LineIndex::new(&f.text);
+    let lines = crate::ruleset::span::LineIndex::new(f.text);
     vec![SarifFix {
         description: Text {
             text: &fix.description,
@@ -133,7 +133,7 @@ fn fixes<'a>(f: &'a Finding) -> Vec<SarifFix<'a>> {
                 .edits
                 .iter()
                 .map(|e| Replacement {
-                    deleted_region: region(&f.text, &lines, e.span),
+                    deleted_region: region(f.text, &lines, e.span),
                     inserted_content: Text {
                         text: &e.replacement,
                     },
