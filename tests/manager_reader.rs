@@ -105,18 +105,18 @@ fn same_rules(tree: &[ManagerElement], model: &RuleFile) -> Result<(), String> {
         ));
     }
     for (t, ours) in theirs.iter().zip(&model.rules) {
-        let text =
-            |s: &Option<wazuh_mitre::ruleset::Spanned<String>>| s.as_ref().map(|s| s.value.clone());
+        let text = |s: Option<wazuh_mitre::ruleset::Spanned<&str>>| s.map(|s| s.value.to_string());
         let theirs_attr = |name: &str| t.attribute(name).map(model_text);
         let at = format!("rule {:?}", t.attribute("id"));
-        if theirs_attr("id") != text(&ours.id_raw) || theirs_attr("level") != text(&ours.level_raw)
+        if theirs_attr("id") != text(ours.id_raw())
+            || theirs_attr("level") != text(ours.level_raw())
         {
             return Err(format!(
                 "{at}: id/level {:?}/{:?} vs ours {:?}/{:?}",
                 t.attribute("id"),
                 t.attribute("level"),
-                ours.id_raw,
-                ours.level_raw
+                ours.id_raw(),
+                ours.level_raw()
             ));
         }
         let child = |name: &'static str| {
@@ -128,7 +128,7 @@ fn same_rules(tree: &[ManagerElement], model: &RuleFile) -> Result<(), String> {
             .map(|d| model_text(&d.content))
             .collect();
         let description = (!descriptions.is_empty()).then(|| descriptions.concat());
-        if description != text(&ours.description) {
+        if description != ours.description.as_ref().map(|d| d.value.clone()) {
             return Err(format!(
                 "{at}: description {description:?} vs ours {:?}",
                 ours.description

@@ -35,8 +35,7 @@ impl Check for DuplicateRuleId {
             };
             let id_span = ctx
                 .rule(rule)
-                .id_raw
-                .as_ref()
+                .id_raw()
                 .map_or(ctx.rule(rule).open_tag, |s| s.span);
             out.push(ctx.diag(
                 &INFO,

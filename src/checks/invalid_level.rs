@@ -29,7 +29,7 @@ impl Check for InvalidRuleAttributes {
 
     fn check_rule(&self, ctx: &Context, r: RuleRef, out: &mut Vec<Diagnostic>) {
         let rule = ctx.rule(r);
-        match (&rule.id_raw, rule.id) {
+        match (rule.id_raw(), rule.id) {
             (None, _) => out.push(ctx.diag(&INFO, r, rule.open_tag, "rule has no id attribute")),
             (Some(raw), None) => out.push(ctx.diag(
                 &INFO,
@@ -39,7 +39,7 @@ impl Check for InvalidRuleAttributes {
             )),
             _ => {}
         }
-        match (&rule.level_raw, rule.level) {
+        match (rule.level_raw(), rule.level) {
             (None, _) => out.push(ctx.diag(&INFO, r, rule.open_tag, "rule has no level attribute")),
             (Some(raw), None) => out.push(ctx.diag(
                 &INFO,

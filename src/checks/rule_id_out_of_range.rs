@@ -34,7 +34,7 @@ impl Check for RuleIdOutOfRange {
             return;
         };
         let rule = ctx.rule(r);
-        let (Some(id), Some(raw)) = (rule.id, rule.id_raw.as_ref()) else {
+        let (Some(id), Some(raw)) = (rule.id, rule.id_raw()) else {
             return;
         };
         if rule.overwrite || (lo..=hi).contains(&id) {

@@ -12,9 +12,8 @@ use std::collections::HashSet;
 /// Everything about a rule except its `<mitre>` blocks.
 fn signature(rule: &Rule) -> String {
     let mut s = format!(
-        "id={:?} level={:?} desc={:?} groups={:?} in={:?} options={:?}",
-        rule.id_raw.as_ref().map(|x| &x.value),
-        rule.level_raw.as_ref().map(|x| &x.value),
+        // The attributes, `id` and `level` among them, follow.
+        "desc={:?} groups={:?} in={:?} options={:?}",
         rule.description.as_ref().map(|d| &d.value),
         rule.groups,
         rule.enclosing_groups,

@@ -4,6 +4,7 @@
 pub mod discover;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod platform;
 pub mod read;
 pub mod salvage;

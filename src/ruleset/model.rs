@@ -1,5 +1,6 @@
 //! The model of a rule file: rules, their fields and `<mitre>` blocks, each with its span.
 
+use super::names::Name;
 use super::span::{LineIndex, Span};
 use std::path::PathBuf;
 
@@ -121,7 +122,7 @@ pub struct ParentRef {
 #[derive(Debug, Clone)]
 pub struct MatchField {
     /// Lowercase element name.
-    pub element: String,
+    pub element: Name,
     /// `name=` for `<field>`, `<list field=...>` and friends.
     pub name: Option<String>,
     /// The text, with the file's `$VARS` applied and predefined entities decoded.
@@ -176,7 +177,8 @@ impl MitreBlock {
 /// A rule attribute as written.
 #[derive(Debug, Clone)]
 pub struct Attribute {
-    pub name: String,
+    /// Lowercase.
+    pub name: Name,
     pub value: String,
     pub span: Span,
     pub value_span: Span,
@@ -185,7 +187,8 @@ pub struct Attribute {
 /// A direct child element of `<rule>`, kept for placement of new blocks.
 #[derive(Debug, Clone)]
 pub struct ChildElement {
-    pub name: String,
+    /// Lowercase.
+    pub name: Name,
     pub span: Span,
 }
 
@@ -197,14 +200,11 @@ pub struct Rule {
     pub open_tag: Span,
     /// The rule id, when the attribute is a number the manager accepts.
     pub id: Option<u32>,
-    pub id_raw: Option<Spanned<String>>,
     pub level: Option<i64>,
-    pub level_raw: Option<Spanned<String>>,
+    /// As written (`id`, `level` and the others: [`Rule::id_raw`] reads them from here).
     pub attributes: Vec<Attribute>,
     pub overwrite: bool,
     pub noalert: bool,
-    pub frequency: Option<String>,
-    pub timeframe: Option<String>,
     pub parents: Vec<ParentRef>,
     pub description: Option<Spanned<String>>,
     /// The rule's own `<group>` names, in order.
@@ -243,6 +243,26 @@ impl Rule {
             .map(|e| e.value.trim().to_string())
             .filter(|v| !v.is_empty())
             .collect()
+    }
+
+    /// The `id` attribute as written.
+    pub fn id_raw(&self) -> Option<Spanned<&str>> {
+        self.attribute_value("id")
+    }
+
+    /// The `level` attribute as written.
+    pub fn level_raw(&self) -> Option<Spanned<&str>> {
+        self.attribute_value("level")
+    }
+
+    fn attribute_value(&self, name: &str) -> Option<Spanned<&str>> {
+        self.attributes
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| Spanned {
+                value: a.value.as_str(),
+                span: a.value_span,
+            })
     }
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {

@@ -4,6 +4,7 @@
 //! this file turns its tree into rules the way analysisd's rule loader reads them.
 
 use super::model::*;
+use super::names;
 use super::span::Span;
 use super::xml::{self, XmlDocument, XmlError};
 use std::path::{Path, PathBuf};
@@ -242,38 +243,24 @@ impl<'a> Reader<'a> {
             .doc
             .attributes(node)
             .map(|a| Attribute {
-                name: a.name_str().to_ascii_lowercase(),
+                name: names::name(&a.name_str()),
                 value: a.content_str().into_owned(),
                 span: a.span,
                 value_span: a.inner,
             })
             .collect();
         let attr = |name: &str| attributes.iter().find(|a| a.name == name);
-        let raw = |a: &Attribute| Spanned {
-            value: a.value.clone(),
-            span: a.value_span,
-        };
-        let id_raw = attr("id").map(raw);
-        let level_raw = attr("level").map(raw);
         let n = self.node(node);
         let mut rule = Rule {
             span: n.span,
             open_tag: n.open_tag,
             // As analysisd reads them: digits only (no sign, no space), an id of 6 at most.
-            id: id_raw
-                .as_ref()
-                .filter(|s| s.value.len() <= 6)
-                .and_then(|s| digits(&s.value)),
-            level: level_raw
-                .as_ref()
-                .and_then(|s| digits(&s.value))
-                .map(i64::from),
-            id_raw,
-            level_raw,
+            id: attr("id")
+                .filter(|a| a.value.len() <= 6)
+                .and_then(|a| digits(&a.value)),
+            level: attr("level").and_then(|a| digits(&a.value)).map(i64::from),
             overwrite: attr("overwrite").is_some_and(|a| a.value == "yes"),
             noalert: attr("noalert").is_some_and(|a| a.value == "1"),
-            frequency: attr("frequency").map(|a| a.value.clone()),
-            timeframe: attr("timeframe").map(|a| a.value.clone()),
             attributes: Vec::new(),
             parents: Vec::new(),
             description: None,
@@ -289,12 +276,12 @@ impl<'a> Reader<'a> {
         rule.attributes = attributes;
         for child in self.doc.children(Some(node)) {
             let c = self.node(child);
-            let name = c.name_str().to_ascii_lowercase();
+            let name = names::name(&c.name_str());
             rule.children.push(ChildElement {
                 name: name.clone(),
                 span: c.span,
             });
-            match name.as_str() {
+            match &*name {
                 "if_sid" => self.read_parents(child, ParentKind::IfSid, &mut rule.parents),
                 "if_matched_sid" => {
                     self.read_parents(child, ParentKind::IfMatchedSid, &mut rule.parents)

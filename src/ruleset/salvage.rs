@@ -36,7 +36,7 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
                 let whole = c.get(0).unwrap();
                 let v = c.get(2).unwrap();
                 Attribute {
-                    name: c[1].to_ascii_lowercase(),
+                    name: super::names::name(&c[1]),
                     value: v.as_str().to_string(),
                     span: Span::new(m.start() + whole.start(), m.start() + whole.end()),
                     value_span: Span::new(m.start() + v.start(), m.start() + v.end()),
@@ -44,10 +44,6 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
             })
             .collect();
         let get = |n: &str| attrs.iter().find(|a| a.name == n);
-        let spanned = |a: &Attribute| Spanned {
-            value: a.value.clone(),
-            span: a.value_span,
-        };
         let mitre = mitre_re
             .captures_iter(body)
             .map(|c| {
@@ -87,13 +83,9 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
             span: Span::new(m.start(), end),
             open_tag: Span::new(m.start(), m.end()),
             id: get("id").and_then(|a| a.value.trim().parse().ok()),
-            id_raw: get("id").map(spanned),
             level: get("level").and_then(|a| a.value.trim().parse().ok()),
-            level_raw: get("level").map(spanned),
             overwrite: false,
             noalert: false,
-            frequency: None,
-            timeframe: None,
             attributes: attrs.clone(),
             parents: Vec::new(),
             description,

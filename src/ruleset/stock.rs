@@ -144,10 +144,6 @@ pub fn embedded_files(replaced: &[&str]) -> Vec<RuleFile> {
 
 fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
     let none = Span::default();
-    let spanned = |v: String| Spanned {
-        value: v,
-        span: none,
-    };
     let kind = |e: &str| match e {
         "if_sid" => ParentKind::IfSid,
         "if_matched_sid" => ParentKind::IfMatchedSid,
@@ -175,14 +171,10 @@ fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
         span: none,
         open_tag: none,
         id: Some(r.id),
-        id_raw: Some(spanned(r.id.to_string())),
         level: Some(r.level),
-        level_raw: Some(spanned(r.level.to_string())),
         attributes: Vec::new(),
         overwrite: r.overwrite,
         noalert: r.noalert,
-        frequency: None,
-        timeframe: None,
         parents: r
             .parents
             .into_iter()

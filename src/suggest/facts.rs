@@ -86,7 +86,7 @@ fn own(rule: &Rule) -> RuleFacts {
     }
     let mut sysmon_channel = false;
     for m in &rule.fields {
-        let name = m.name.clone().unwrap_or_else(|| m.element.clone());
+        let name = m.name.clone().unwrap_or_else(|| m.element.to_string());
         text.push(' ');
         text.push_str(&m.value);
         if is_event_id_field(&name) || m.element == "id" {
@@ -104,7 +104,7 @@ fn own(rule: &Rule) -> RuleFacts {
         {
             sysmon_channel = true;
         }
-        if matches!(m.element.as_str(), "decoded_as" | "program_name") {
+        if matches!(&*m.element, "decoded_as" | "program_name") {
             f.decoders.push(At {
                 value: literal(&m.value).to_ascii_lowercase(),
                 depth: 0,

@@ -1,0 +1,116 @@
+//! Element and attribute names of a rule, held without a copy when the rule syntax defines
+//! them (nearly always): a rule holds a dozen names, and a migration may read 300,000 rules.
+
+use std::borrow::Cow;
+
+/// A lowercase element or attribute name.
+pub type Name = Cow<'static, str>;
+
+/// The rule syntax's attribute and option names (Wazuh's ruleset reference, "Rules syntax"),
+/// sorted for binary search.
+const KNOWN: &[&str] = &[
+    "accuracy",
+    "action",
+    "category",
+    "check_diff",
+    "check_if_ignored",
+    "data",
+    "decoded_as",
+    "description",
+    "different_dstip",
+    "different_srcip",
+    "different_srcuser",
+    "different_url",
+    "different_user",
+    "dstgeoip",
+    "dstip",
+    "dstport",
+    "extra_data",
+    "field",
+    "frequency",
+    "global_frequency",
+    "group",
+    "hostname",
+    "id",
+    "if_fts",
+    "if_group",
+    "if_level",
+    "if_matched_group",
+    "if_matched_sid",
+    "if_sid",
+    "ignore",
+    "info",
+    "level",
+    "list",
+    "location",
+    "match",
+    "maxsize",
+    "mitre",
+    "noalert",
+    "not_same_agent",
+    "not_same_field",
+    "not_same_source_ip",
+    "not_same_user",
+    "options",
+    "overwrite",
+    "program_name",
+    "protocol",
+    "regex",
+    "same_dstip",
+    "same_field",
+    "same_id",
+    "same_location",
+    "same_source_ip",
+    "same_srcip",
+    "same_srcuser",
+    "same_user",
+    "srcgeoip",
+    "srcip",
+    "srcport",
+    "status",
+    "system_name",
+    "time",
+    "timeframe",
+    "url",
+    "user",
+    "weekday",
+];
+
+/// `raw` lowercased (ASCII, as the manager compares names), borrowed from the syntax's list
+/// when it is there.
+pub fn name(raw: &str) -> Name {
+    let known = |s: &str| {
+        KNOWN
+            .binary_search(&s)
+            .ok()
+            .map(|i| Cow::Borrowed(KNOWN[i]))
+    };
+    if !raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        return known(raw).unwrap_or_else(|| Cow::Owned(raw.to_string()));
+    }
+    let lower = raw.to_ascii_lowercase();
+    known(&lower).unwrap_or(Cow::Owned(lower))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_is_sorted_lowercase_and_unique() {
+        assert!(
+            KNOWN.windows(2).all(|w| w[0] < w[1]),
+            "KNOWN must be sorted"
+        );
+        assert!(KNOWN
+            .iter()
+            .all(|n| !n.bytes().any(|b| b.is_ascii_uppercase())));
+    }
+
+    #[test]
+    fn known_names_are_borrowed_and_others_owned_both_lowercase() {
+        assert!(matches!(name("if_sid"), Cow::Borrowed("if_sid")));
+        assert!(matches!(name("Description"), Cow::Borrowed("description")));
+        assert!(matches!(name("MyOption"), Cow::Owned(ref s) if s == "myoption"));
+    }
+}
