@@ -185,7 +185,7 @@ impl Project {
                 d.severity = s;
             }
         }
-        out.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+        checks::diagnostic::sort(&mut out);
         out
     }
 }

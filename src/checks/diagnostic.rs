@@ -121,6 +121,15 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
+/// File order, then position, then check code. A total order, so the in-place unstable sort
+/// (no buffer half the size of the list) gives one answer.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_unstable_by(|a, b| {
+        (a.file, a.span.start, a.code, a.span.end, &a.message)
+            .cmp(&(b.file, b.span.start, b.code, b.span.end, &b.message))
+    });
+}
+
 impl Diagnostic {
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);

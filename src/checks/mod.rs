@@ -186,16 +186,6 @@ pub fn run_checks(ctx: &Context, checks: &[&dyn Check]) -> Vec<Diagnostic> {
         check.check_workspace(ctx, &mut out);
     }
     out.retain(|d| ctx.ws.files[d.file].origin == Origin::Linted);
-    // A total order, so the in-place unstable sort (no buffer half the size of the list)
-    // gives one answer.
-    out.sort_unstable_by(|a, b| {
-        (a.file, a.span.start, a.code, a.span.end, &a.message).cmp(&(
-            b.file,
-            b.span.start,
-            b.code,
-            b.span.end,
-            &b.message,
-        ))
-    });
+    diagnostic::sort(&mut out);
     out
 }
