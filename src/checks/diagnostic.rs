@@ -125,8 +125,13 @@ pub struct Diagnostic {
 /// (no buffer half the size of the list) gives one answer.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_unstable_by(|a, b| {
-        (a.file, a.span.start, a.code, a.span.end, &a.message)
-            .cmp(&(b.file, b.span.start, b.code, b.span.end, &b.message))
+        (a.file, a.span.start, a.code, a.span.end, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.code,
+            b.span.end,
+            &b.message,
+        ))
     });
 }
 

@@ -245,6 +245,19 @@ impl Rule {
             .collect()
     }
 
+    /// Gives back what the lists grew beyond their length while the rule was read (a list
+    /// of one field holds room for four): the model lives as long as the run.
+    pub fn shrink_to_fit(&mut self) {
+        self.attributes.shrink_to_fit();
+        self.parents.shrink_to_fit();
+        self.groups.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.options.shrink_to_fit();
+        self.info.shrink_to_fit();
+        self.mitre.shrink_to_fit();
+        self.children.shrink_to_fit();
+    }
+
     /// The `id` attribute as written.
     pub fn id_raw(&self) -> Option<Spanned<&str>> {
         self.attribute_value("id")

@@ -235,6 +235,7 @@ impl<'a> Reader<'a> {
                 boundary = self.node(child).span.end;
             }
         }
+        rules.shrink_to_fit();
         (kind, rules, problems)
     }
 
@@ -332,6 +333,7 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
         }
+        rule.shrink_to_fit();
         rule
     }
 
