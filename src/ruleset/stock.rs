@@ -25,18 +25,6 @@ pub const SOURCE: &str = "github.com/wazuh/wazuh tag v4.14.7 (a42268a27c555d9348
 pub const LABEL: &str = "<embedded Wazuh 4.14.7 ruleset>";
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Index {
-    source: String,
-    files: Vec<IndexFile>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct IndexFile {
-    file: String,
-    rules: Vec<IndexRule>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
 struct IndexRule {
     id: u32,
     level: i64,
@@ -100,19 +88,34 @@ fn index_rule(r: &Rule) -> Option<IndexRule> {
     })
 }
 
+/// The index as the binary reads it: a file's rules are parsed only when the file is used.
+#[derive(Deserialize)]
+struct LazyIndex<'a> {
+    #[serde(borrow)]
+    files: Vec<LazyFile<'a>>,
+}
+
+#[derive(Deserialize)]
+struct LazyFile<'a> {
+    file: &'a str,
+    #[serde(borrow)]
+    rules: &'a serde_json::value::RawValue,
+}
+
 /// The embedded stock files, as ruleset files, except those whose file names are in
 /// `replaced` (stock files the user lints themselves stand in for their own entries).
 pub fn embedded_files(replaced: &[&str]) -> Vec<RuleFile> {
-    let index: Index = serde_json::from_str(INDEX).expect("the embedded stock index is valid");
+    let index: LazyIndex = serde_json::from_str(INDEX).expect("the embedded stock index is valid");
     index
         .files
         .into_iter()
-        .filter(|f| !replaced.contains(&f.file.as_str()))
+        .filter(|f| !replaced.contains(&f.file))
         .map(|f| {
-            let path = Path::new(LABEL).join(&f.file);
+            let path = Path::new(LABEL).join(f.file);
+            let rules: Vec<IndexRule> =
+                serde_json::from_str(f.rules.get()).expect("the embedded stock index is valid");
             let mut enclosing_cache: Option<(String, Arc<[String]>)> = None;
-            let rules = f
-                .rules
+            let rules = rules
                 .into_iter()
                 .map(|r| {
                     let enclosing = match &enclosing_cache {
