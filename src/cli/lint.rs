@@ -86,11 +86,14 @@ pub fn run(args: LintArgs) -> ExitCode {
             color,
         )
     });
-    if !project.ws.failures.is_empty() {
+    let code = if !project.ws.failures.is_empty() {
         ExitCode::from(2)
     } else if summary.fails_at(fail_on) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    drop(findings);
+    super::leave_at_exit((diagnostics, project));
+    code
 }
