@@ -202,7 +202,7 @@ fn explicit_mentions_of_ids_and_names() {
     );
     let ev = evidence_for(&p, &s, 100502, EvidenceKind::Explicit);
     assert!(ev.iter().any(|e| e.0 == "T1546.008"), "{ev:?}");
-    let top = &s.suggest(rule(&p, 100502), &HashSet::new())[0];
+    let top = &s.suggest(rule(&p, 100502), &HashSet::new(), usize::MAX)[0];
     assert_eq!(top.technique, "T1546.008");
 }
 
@@ -218,7 +218,7 @@ fn parent_tags_weaken_with_distance() {
     assert_eq!(grandchild[0].0, "T1110.001");
     assert!(grandchild[0].1 < child[0].1);
     assert_eq!(
-        s.suggest(rule(&p, 100511), &HashSet::new())[0].technique,
+        s.suggest(rule(&p, 100511), &HashSet::new(), usize::MAX)[0].technique,
         "T1110.001"
     );
 }
@@ -234,7 +234,7 @@ fn curated_hints_fire_on_event_ids() {
         "{ev:?}"
     );
     assert_eq!(
-        s.suggest(rule(&p, 100520), &HashSet::new())[0].technique,
+        s.suggest(rule(&p, 100520), &HashSet::new(), usize::MAX)[0].technique,
         "T1136.001"
     );
 }
@@ -246,7 +246,7 @@ fn attack_text_matches_technique_descriptions() {
     let ev = evidence_for(&p, &s, 100530, EvidenceKind::AttackText);
     assert!(ev.iter().any(|e| e.0.starts_with("T1558")), "{ev:?}");
     let top: Vec<String> = s
-        .suggest(rule(&p, 100530), &HashSet::new())
+        .suggest(rule(&p, 100530), &HashSet::new(), usize::MAX)
         .into_iter()
         .take(3)
         .map(|x| x.technique)
@@ -265,7 +265,7 @@ fn similar_tagged_rules_lend_their_tags() {
         "{ev:?}"
     );
     assert_eq!(
-        s.suggest(rule(&p, 100603), &HashSet::new())[0].technique,
+        s.suggest(rule(&p, 100603), &HashSet::new(), usize::MAX)[0].technique,
         "T1552.004"
     );
 }
@@ -295,17 +295,48 @@ fn suggestions_are_deterministic() {
     let a = Suggester::new(&p);
     let b = Suggester::new(&p);
     for r in p.ws.rule_refs() {
-        let x = serde_json::to_string(&a.suggest(r, &HashSet::new())).unwrap();
-        let y = serde_json::to_string(&b.suggest(r, &HashSet::new())).unwrap();
+        let x = serde_json::to_string(&a.suggest(r, &HashSet::new(), usize::MAX)).unwrap();
+        let y = serde_json::to_string(&b.suggest(r, &HashSet::new(), usize::MAX)).unwrap();
         assert_eq!(x, y);
     }
-    let many = a.suggest_many(&p.ws.rule_refs().collect::<Vec<_>>(), &|_| HashSet::new());
+    let many = a.suggest_many(
+        &p.ws.rule_refs().collect::<Vec<_>>(),
+        &|_| HashSet::new(),
+        usize::MAX,
+    );
     for (r, s) in p.ws.rule_refs().zip(many) {
         assert_eq!(
             serde_json::to_string(&s).unwrap(),
-            serde_json::to_string(&a.suggest(r, &HashSet::new())).unwrap()
+            serde_json::to_string(&a.suggest(r, &HashSet::new(), usize::MAX)).unwrap()
         );
     }
+}
+
+/// `suggest --top N` builds only N suggestions: they must be the first N of the full list,
+/// confidence included (high depends on the runner-up, which may be cut).
+#[test]
+fn a_cut_list_is_the_head_of_the_full_list() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let p = project(&[shared.join("corpus/community")], &[], Config::default());
+    let s = Suggester::new(&p);
+    let rules: Vec<_> = p.ws.linted_rule_refs().collect();
+    assert!(rules.len() > 100);
+    let full = s.suggest_many(&rules, &|_| HashSet::new(), usize::MAX);
+    let mut longer = 0;
+    for top in [1, 3] {
+        let cut = s.suggest_many(&rules, &|_| HashSet::new(), top);
+        for (c, f) in cut.iter().zip(&full) {
+            longer += usize::from(f.len() > top);
+            let head = &f[..f.len().min(top)];
+            assert_eq!(
+                serde_json::to_string(c).unwrap(),
+                serde_json::to_string(head).unwrap()
+            );
+        }
+    }
+    assert!(longer > 100, "the cut must have cut something");
 }
 
 fn total(rows: &[EvalRow]) -> &EvalRow {
@@ -406,7 +437,7 @@ fn named_software_lends_the_techniques_attack_says_it_uses() {
     // The rule's words ("file extension") single out the encryption example.
     let strongest = found.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
     assert_eq!(strongest.0, "T1486", "{found:?}");
-    let first = &s.suggest(rule(&p, 100501), &HashSet::new())[0];
+    let first = &s.suggest(rule(&p, 100501), &HashSet::new(), usize::MAX)[0];
     assert_eq!(first.technique, "T1486");
     // A name ATT&CK's prose uses as an ordinary word lends nothing.
     assert!(evidence_for(&p, &s, 100502, EvidenceKind::Software).is_empty());

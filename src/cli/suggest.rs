@@ -88,7 +88,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
     // held together.
     let mut rows = Vec::new();
     for chunk in wanted.chunks(SUGGEST_CHUNK) {
-        let all = suggester.suggest_many(chunk, &|_| HashSet::new());
+        let all = suggester.suggest_many(chunk, &|_| HashSet::new(), args.top);
         for (&r, mut suggestions) in chunk.iter().zip(all) {
             let lf = &project.ws.files[r.file];
             let tags = technique_tags(&project, r);

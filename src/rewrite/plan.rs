@@ -263,7 +263,8 @@ fn add_suggested_tags(
     per_file: &mut BTreeMap<usize, Vec<(Edit, Applied)>>,
     skipped: &mut Vec<Skipped>,
 ) {
-    let all = suggester.suggest_many(&targets, &|_| HashSet::new());
+    // All of them: a rule's named ids may rank anywhere (see `tags_to_write`).
+    let all = suggester.suggest_many(&targets, &|_| HashSet::new(), usize::MAX);
     for (r, suggestions) in targets.into_iter().zip(all) {
         let rule = project.ws.rule(r);
         let path = project.ws.files[r.file].file.source.path.clone();

@@ -130,7 +130,8 @@ pub fn evaluate(project: &Project, suggester: &Suggester, protocol: Protocol) ->
     let manager = project.manager();
     score(project, protocol, &|rules, hidden_for| {
         suggester
-            .suggest_many(rules, hidden_for)
+            // All of them: a rule's named ids may rank anywhere (see `tags_to_write`).
+            .suggest_many(rules, hidden_for, usize::MAX)
             .into_iter()
             .map(|list| {
                 let ids = |min| -> Vec<String> {

@@ -200,30 +200,31 @@ impl<'p> Suggester<'p> {
         out
     }
 
-    /// Ranked suggestions for a rule, best first.
-    pub fn suggest(&self, r: RuleRef, hidden: &HashSet<RuleRef>) -> Vec<Suggestion> {
+    /// The rule's `top` best suggestions, best first (`usize::MAX` for all of them).
+    pub fn suggest(&self, r: RuleRef, hidden: &HashSet<RuleRef>, top: usize) -> Vec<Suggestion> {
         let scorer = scorer::Scorer {
             attack: self.project.attack(),
             manager: self.project.manager(),
         };
         let platform = rule_platform(&self.project.ws, &self.project.replay, r);
-        scorer.rank(self.evidence_on(r, hidden, platform), platform)
+        scorer.rank(self.evidence_on(r, hidden, platform), platform, top)
     }
 }
 
 impl Suggester<'_> {
-    /// Suggestions for many rules on every core; `hidden_for` gives each rule's hidden set.
-    /// The result keeps the order of `rules`.
+    /// Each rule's `top` suggestions, on every core; `hidden_for` gives each rule's hidden
+    /// set. The result keeps the order of `rules`.
     pub fn suggest_many(
         &self,
         rules: &[RuleRef],
         hidden_for: &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync),
+        top: usize,
     ) -> Vec<Vec<Suggestion>> {
         use rayon::prelude::*;
         rules
             .par_iter()
             .with_min_len(8)
-            .map(|&r| self.suggest(r, &hidden_for(r)))
+            .map(|&r| self.suggest(r, &hidden_for(r), top))
             .collect()
     }
 }
@@ -235,7 +236,7 @@ impl TechniqueChooser for Suggester<'_> {
             .tactic(tactic_id)
             .or_else(|| self.project.manager().tactic(tactic_id))?;
         let hidden = HashSet::new();
-        self.suggest(rule, &hidden)
+        self.suggest(rule, &hidden, usize::MAX)
             .into_iter()
             .find(|s| {
                 attack

@@ -139,7 +139,14 @@ pub struct Scorer<'a> {
 }
 
 impl Scorer<'_> {
-    pub fn rank(&self, evidence: Vec<Evidence>, platform: Option<Platform>) -> Vec<Suggestion> {
+    /// The `top` best suggestions, best first. Only those are built (name, tactics,
+    /// reasons): a rule's evidence often touches hundreds of techniques.
+    pub fn rank(
+        &self,
+        evidence: Vec<Evidence>,
+        platform: Option<Platform>,
+        top: usize,
+    ) -> Vec<Suggestion> {
         // technique -> kind -> (strengths, reasons)
         let mut per: BTreeMap<String, ByKind> = BTreeMap::new();
         let mut named: std::collections::BTreeSet<String> = Default::default();
@@ -189,7 +196,7 @@ impl Scorer<'_> {
                 .or_default()
                 .push(s);
         }
-        let mut out = Vec::new();
+        let mut ranked = Vec::new();
         for (_, mut members) in families {
             members.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
             let best = members[0].score;
@@ -212,8 +219,37 @@ impl Scorer<'_> {
             let rest: f64 = members[1..].iter().map(|m| 1.0 - 0.5 * m.score).product();
             let score = 1.0 - (1.0 - best) * rest;
             let named = members.iter().any(|m| m.named);
-            let mut reasons: Vec<(f64, EvidenceKind, String)> =
-                members.into_iter().flat_map(|m| m.reasons).collect();
+            // Never an id the manager's ATT&CK lacks: the alert would carry no technique.
+            let Some(id) = manager_id(&chosen, self.attack, self.manager) else {
+                continue;
+            };
+            let score = (score * 1000.0).round() / 1000.0;
+            ranked.push(Scored {
+                id,
+                score,
+                reasons: members.into_iter().flat_map(|m| m.reasons).collect(),
+                named,
+            });
+        }
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        // Two newer ids can stand for one id the manager knows: keep its best.
+        let mut offered = std::collections::HashSet::new();
+        ranked.retain(|s| offered.insert(s.id.clone()));
+        // High confidence is kept for a clear winner: the first, well ahead of the second,
+        // or a technique whose id the rule writes itself (its author said so).
+        let second = ranked.get(1).map_or(0.0, |s| s.score);
+        ranked.truncate(top);
+        let mut out = Vec::with_capacity(ranked.len());
+        for (
+            i,
+            Scored {
+                id,
+                score,
+                mut reasons,
+                named,
+            },
+        ) in ranked.into_iter().enumerate()
+        {
             reasons.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
             let mut seen = Vec::new();
             let reasons: Vec<Reason> = reasons
@@ -226,10 +262,6 @@ impl Scorer<'_> {
                 .take(4)
                 .map(|(_, kind, detail)| Reason { kind, detail })
                 .collect();
-            // Never an id the manager's ATT&CK lacks: the alert would carry no technique.
-            let Some(id) = manager_id(&chosen, self.attack, self.manager) else {
-                continue;
-            };
             // Name and tactics are those of the id offered, not of the one it stands for.
             let t = self
                 .attack
@@ -246,35 +278,19 @@ impl Scorer<'_> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let score = (score * 1000.0).round() / 1000.0;
+            let mut confidence = Confidence::of(score);
+            if confidence == Confidence::High && !named && (i > 0 || score - second < HIGH_MARGIN) {
+                confidence = Confidence::Medium;
+            }
             out.push(Suggestion {
                 technique: id,
                 name,
                 tactics,
                 score,
-                confidence: Confidence::of(score),
+                confidence,
                 reasons,
                 named,
             });
-        }
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.technique.cmp(&b.technique))
-        });
-        // Two newer ids can stand for one id the manager knows: keep its best.
-        let mut offered = std::collections::HashSet::new();
-        out.retain(|s| offered.insert(s.technique.clone()));
-        // High confidence is kept for a clear winner: the first, well ahead of the second,
-        // or a technique whose id the rule writes itself (its author said so).
-        let second = out.get(1).map_or(0.0, |s| s.score);
-        for (i, s) in out.iter_mut().enumerate() {
-            if s.confidence == Confidence::High
-                && !s.named
-                && (i > 0 || s.score - second < HIGH_MARGIN)
-            {
-                s.confidence = Confidence::Medium;
-            }
         }
         out
     }
