@@ -46,6 +46,8 @@ const KNOWN: &[&str] = &[
     "match",
     "maxsize",
     "mitre",
+    "name",
+    "negate",
     "noalert",
     "not_same_agent",
     "not_same_field",
@@ -56,6 +58,7 @@ const KNOWN: &[&str] = &[
     "program_name",
     "protocol",
     "regex",
+    "rule",
     "same_dstip",
     "same_field",
     "same_id",
@@ -71,10 +74,21 @@ const KNOWN: &[&str] = &[
     "system_name",
     "time",
     "timeframe",
+    "type",
     "url",
     "user",
+    "var",
     "weekday",
 ];
+
+/// `raw` as written, without a copy when it is one of the syntax's names as the list spells
+/// it (lowercase): the XML reader's names, before any case folding.
+pub fn name_bytes(raw: &[u8]) -> Cow<'static, [u8]> {
+    match std::str::from_utf8(raw).map(|s| KNOWN.binary_search(&s)) {
+        Ok(Ok(i)) => Cow::Borrowed(KNOWN[i].as_bytes()),
+        _ => Cow::Owned(raw.to_vec()),
+    }
+}
 
 /// `raw` lowercased (ASCII, as the manager compares names), borrowed from the syntax's list
 /// when it is there.

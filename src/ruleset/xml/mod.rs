@@ -42,7 +42,7 @@ pub enum NodeKind {
 pub struct XmlNode {
     pub kind: NodeKind,
     /// The element or attribute name, as os_xml stores it (cut at a NUL byte).
-    pub name: Box<[u8]>,
+    pub name: std::borrow::Cow<'static, [u8]>,
     /// The text os_xml keeps: for an element the text after its last child (comments left
     /// out), for an attribute its value; `$VAR`s applied once [`variables::apply`] has run.
     pub content: Box<[u8]>,
@@ -284,7 +284,7 @@ impl Reader<'_> {
         };
         self.doc.nodes.push(XmlNode {
             kind,
-            name: name.into(),
+            name: crate::ruleset::names::name_bytes(name),
             content: Box::default(),
             depth,
             line: self.line,
