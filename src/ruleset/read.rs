@@ -40,7 +40,8 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
             let bytes = e.into_bytes();
             let text = placeholder_text(&bytes);
             let source = SourceFile::new(path, text);
-            let mut file = finish(source, xml::read(&bytes), looks_utf16(&bytes))?;
+            let result = xml::read(&bytes).map(|doc| build(&source.text, &doc));
+            let mut file = finish(source, result, looks_utf16(&bytes))?;
             file.not_utf8_at = Some(at);
             Ok(file)
         }
@@ -49,7 +50,7 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
 
 /// Parses a file already in memory.
 pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
-    let result = xml::read(source.text.as_bytes());
+    let result = xml::read(source.text.as_bytes()).map(|doc| build(&source.text, &doc));
     let utf16 = result.is_err() && looks_utf16(source.text.as_bytes());
     finish(source, result, utf16)
 }
@@ -57,11 +58,11 @@ pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
 /// The model of a file the reader took, or the located failure of one it refused.
 fn finish(
     source: SourceFile,
-    result: Result<XmlDocument, XmlError>,
+    result: Result<Model, XmlError>,
     utf16: bool,
 ) -> Result<RuleFile, Box<LoadFailure>> {
     match result {
-        Ok(doc) => Ok(build(source, &doc)),
+        Ok(model) => Ok(model.with_source(source)),
         Err(e) => Err(xml_failure(source, utf16, e)),
     }
 }
@@ -114,11 +115,32 @@ fn xml_failure(source: SourceFile, utf16: bool, e: XmlError) -> Box<LoadFailure>
     })
 }
 
-fn build(source: SourceFile, doc: &XmlDocument) -> RuleFile {
-    let reader = Reader {
-        text: &source.text,
-        doc,
-    };
+/// What a document says, read before the file's source joins it (the document borrows
+/// the source's bytes).
+struct Model {
+    kind: FileKind,
+    rules: Vec<Rule>,
+    structure_problems: Vec<Spanned<String>>,
+    directives: Vec<Spanned<String>>,
+}
+
+impl Model {
+    fn with_source(self, source: SourceFile) -> RuleFile {
+        RuleFile {
+            source,
+            kind: self.kind,
+            rules: self.rules,
+            structure_problems: self.structure_problems,
+            salvaged: false,
+            not_utf8_at: None,
+            directives: self.directives,
+        }
+    }
+}
+
+/// `text`: the file's text, whose offsets the document's spans are.
+fn build(text: &str, doc: &XmlDocument) -> Model {
+    let reader = Reader { text, doc };
     let (kind, rules, structure_problems) = reader.read_document();
     let directives = doc
         .comments
@@ -126,24 +148,21 @@ fn build(source: SourceFile, doc: &XmlDocument) -> RuleFile {
         .map(|&c| reader.comment(c))
         .filter(|c| c.value.trim_start().starts_with("wazuh-mitre:"))
         .collect();
-    RuleFile {
-        source,
+    Model {
         kind,
         rules,
         structure_problems,
-        salvaged: false,
-        not_utf8_at: None,
         directives,
     }
 }
 
 struct Reader<'a> {
     text: &'a str,
-    doc: &'a XmlDocument,
+    doc: &'a XmlDocument<'a>,
 }
 
 impl<'a> Reader<'a> {
-    fn node(&self, i: usize) -> &'a xml::XmlNode {
+    fn node(&self, i: usize) -> &'a xml::XmlNode<'a> {
         &self.doc.nodes[i]
     }
 

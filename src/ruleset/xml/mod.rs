@@ -39,13 +39,14 @@ pub enum NodeKind {
 
 /// One entry of os_xml's flat tree.
 #[derive(Debug, Clone)]
-pub struct XmlNode {
+pub struct XmlNode<'a> {
     pub kind: NodeKind,
     /// The element or attribute name, as os_xml stores it (cut at a NUL byte).
     pub name: std::borrow::Cow<'static, [u8]>,
     /// The text os_xml keeps: for an element the text after its last child (comments left
     /// out), for an attribute its value; `$VAR`s applied once [`variables::apply`] has run.
-    pub content: Box<[u8]>,
+    /// Borrowed from the file when it is the file's bytes as they stand (nearly always).
+    pub content: std::borrow::Cow<'a, [u8]>,
     /// os_xml's `rl`: the depth of the element (attributes share their element's depth).
     pub depth: u32,
     /// The line os_xml records for the node (where its name, or its value, ended).
@@ -61,7 +62,7 @@ pub struct XmlNode {
     pub content_span: Span,
 }
 
-impl XmlNode {
+impl XmlNode<'_> {
     pub fn name_str(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.name)
     }
@@ -75,13 +76,13 @@ impl XmlNode {
 
 /// A file as os_xml reads it: the flat tree and, for the model's sake, where comments stand.
 #[derive(Debug, Default)]
-pub struct XmlDocument {
-    pub nodes: Vec<XmlNode>,
+pub struct XmlDocument<'a> {
+    pub nodes: Vec<XmlNode<'a>>,
     /// Every comment os_xml skipped, `<!` to its end, in order.
     pub comments: Vec<Span>,
 }
 
-impl XmlDocument {
+impl<'a> XmlDocument<'a> {
     /// The child elements of `parent` (the top-level ones for `None`) with, for each, the
     /// index of its node, walked as `OS_GetElementsbyNode` walks the flat tree.
     pub fn children(&self, parent: Option<usize>) -> Vec<usize> {
@@ -107,14 +108,14 @@ impl XmlDocument {
     /// The attributes of element `element`, as `OS_GetElementsbyNode` collects them: the
     /// attribute entries right after it, up to the first entry that is not one (an attribute
     /// named `var` ends the list).
-    pub fn attributes(&self, element: usize) -> impl Iterator<Item = &XmlNode> + '_ {
+    pub fn attributes(&self, element: usize) -> impl Iterator<Item = &XmlNode<'a>> + '_ {
         let depth = self.nodes[element].depth;
         self.nodes[element + 1..]
             .iter()
             .take_while(move |n| n.kind == NodeKind::Attribute && n.depth == depth)
     }
 
-    pub fn attribute(&self, element: usize, name: &str) -> Option<&XmlNode> {
+    pub fn attribute(&self, element: usize, name: &str) -> Option<&XmlNode<'a>> {
         // os_xml's callers compare attribute names with strcmp or strcasecmp; the rule loader
         // uses strcasecmp for the rule's own attributes.
         self.attributes(element).find(|a| a.is_named(name))
@@ -122,14 +123,14 @@ impl XmlDocument {
 }
 
 /// Reads `bytes` as os_xml does, then applies `$VAR`s as `OS_ApplyVariables` does.
-pub fn read(bytes: &[u8]) -> Result<XmlDocument, XmlError> {
+pub fn read(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
     let mut doc = parse(bytes)?;
     variables::apply(&mut doc)?;
     Ok(doc)
 }
 
 /// Reads `bytes` as `OS_ReadXML` does, without applying variables.
-pub fn parse(bytes: &[u8]) -> Result<XmlDocument, XmlError> {
+pub fn parse(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
     let mut r = Reader {
         src: bytes,
         pos: 0,
@@ -176,10 +177,21 @@ struct Reader<'a> {
     last_at: usize,
     /// os_xml's `ck`: whether each node was closed.
     closed: Vec<bool>,
-    doc: XmlDocument,
+    doc: XmlDocument<'a>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// What os_xml kept in `buffer` (cut at a NUL byte), borrowed from the file when it is
+    /// the bytes at `at` as they stand: no comment or NUL was left out.
+    fn kept(&self, buffer: &[u8], at: usize) -> std::borrow::Cow<'a, [u8]> {
+        let kept = until_nul(buffer);
+        let src: &'a [u8] = self.src;
+        match src.get(at..at + kept.len()) {
+            Some(written) if written == kept => std::borrow::Cow::Borrowed(written),
+            _ => std::borrow::Cow::Owned(kept.to_vec()),
+        }
+    }
+
     /// os_xml's `_xml_fgetc`: a pushed-back character first, as a signed C `char` (so a pushed
     /// back 0xFF byte reads as end of file, as it does for the manager), then the file.
     fn getc(&mut self) -> i32 {
@@ -285,7 +297,7 @@ impl Reader<'_> {
         self.doc.nodes.push(XmlNode {
             kind,
             name: crate::ruleset::names::name_bytes(name),
-            content: Box::default(),
+            content: std::borrow::Cow::Borrowed(&[]),
             depth,
             line: self.line,
             span,
@@ -406,8 +418,9 @@ impl Reader<'_> {
                 let node = current
                     .take()
                     .expect("an element is open while its closing tag is read");
+                let kept = self.kept(&content, content_start.min(content_end));
                 let n = &mut self.doc.nodes[node];
-                n.content = until_nul(&content).into();
+                n.content = kept;
                 n.span = Span::new(start_at, at + 1);
                 n.inner = Span::new(n.open_tag.end, content_end);
                 n.content_span = Span::new(content_start.min(content_end), content_end);
@@ -538,8 +551,9 @@ impl Reader<'_> {
                     depth,
                     Span::new(name_at, at + 1),
                 );
+                let kept = self.kept(&value, value_at);
                 let n = &mut self.doc.nodes[node];
-                n.content = until_nul(&value).into();
+                n.content = kept;
                 n.inner = Span::new(value_at, at);
                 n.content_span = n.inner;
                 let next = self.getc();

@@ -15,13 +15,13 @@ use super::error::Kind;
 use super::{NodeKind, XmlDocument, XmlError};
 
 /// A variable's name and value.
-type Definition = (Box<[u8]>, Box<[u8]>);
+type Definition<'a> = (std::borrow::Cow<'a, [u8]>, std::borrow::Cow<'a, [u8]>);
 
 /// os_xml's buffer for a variable name.
 const MAX_VARIABLE_NAME: usize = 256;
 
 /// Applies every `<var>` of `doc` to the text after it, in place.
-pub fn apply(doc: &mut XmlDocument) -> Result<(), XmlError> {
+pub fn apply(doc: &mut XmlDocument<'_>) -> Result<(), XmlError> {
     // Definitions seen so far: (name, value).
     let mut vars: Vec<Definition> = Vec::new();
     for i in 0..doc.nodes.len() {
@@ -46,7 +46,7 @@ pub fn apply(doc: &mut XmlDocument) -> Result<(), XmlError> {
 
 /// The name and value of the variable defined by node `i`: its value is its text, its name
 /// the first attribute os_xml finds after it at its depth or deeper (which must be `name`).
-fn definition(doc: &XmlDocument, i: usize) -> Result<Definition, XmlError> {
+fn definition<'a>(doc: &XmlDocument<'a>, i: usize) -> Result<Definition<'a>, XmlError> {
     let var = &doc.nodes[i];
     for n in &doc.nodes[i + 1..] {
         if n.depth < var.depth {
