@@ -50,14 +50,9 @@ pub fn add_block(text: &str, rule: &Rule, ids: &[String]) -> Option<Edit> {
         return None;
     }
     let eol = line_ending(text);
-    // After the description element, or else after the last child element.
-    let anchor = rule
-        .children
-        .iter()
-        .find(|c| c.name == "description")
-        .or_else(|| rule.children.last())?;
-    let child_indent = indentation_before(text, anchor.span.start);
-    let after = anchor.span.end;
+    let anchor = rule.insert_after?;
+    let child_indent = indentation_before(text, anchor.start);
+    let after = anchor.end;
     let rest_of_line = &text[after..];
     let line_end = rest_of_line.find('\n').map(|i| after + i + 1);
     let only_space_after = line_end

@@ -184,14 +184,6 @@ pub struct Attribute {
     pub value_span: Span,
 }
 
-/// A direct child element of `<rule>`, kept for placement of new blocks.
-#[derive(Debug, Clone)]
-pub struct ChildElement {
-    /// Lowercase.
-    pub name: Name,
-    pub span: Span,
-}
-
 /// One `<rule>`.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -216,7 +208,9 @@ pub struct Rule {
     pub options: Vec<String>,
     pub info: Vec<Spanned<String>>,
     pub mitre: Vec<MitreBlock>,
-    pub children: Vec<ChildElement>,
+    /// Where a new `<mitre>` block goes: after the `<description>` element, or else after
+    /// the last child element (none: the rule has no child element).
+    pub insert_after: Option<Span>,
     /// XML comments between the previous sibling and this rule (for inline suppression).
     pub leading_comments: Vec<Spanned<String>>,
 }
@@ -255,7 +249,6 @@ impl Rule {
         self.options.shrink_to_fit();
         self.info.shrink_to_fit();
         self.mitre.shrink_to_fit();
-        self.children.shrink_to_fit();
     }
 
     /// The `id` attribute as written.

@@ -290,17 +290,18 @@ impl<'a> Reader<'a> {
             options: Vec::new(),
             info: Vec::new(),
             mitre: Vec::new(),
-            children: Vec::new(),
+            insert_after: None,
             leading_comments: self.comments_between(after, n.span.start),
         };
         rule.attributes = attributes;
+        let (mut first_description, mut last_child) = (None, None);
         for child in self.doc.children(Some(node)) {
             let c = self.node(child);
             let name = names::name(&c.name_str());
-            rule.children.push(ChildElement {
-                name: name.clone(),
-                span: c.span,
-            });
+            last_child = Some(c.span);
+            if name == "description" && first_description.is_none() {
+                first_description = Some(c.span);
+            }
             match &*name {
                 "if_sid" => self.read_parents(child, ParentKind::IfSid, &mut rule.parents),
                 "if_matched_sid" => {
@@ -352,6 +353,7 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
         }
+        rule.insert_after = first_description.or(last_child);
         rule.shrink_to_fit();
         rule
     }

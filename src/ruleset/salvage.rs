@@ -95,7 +95,7 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
             options: Vec::new(),
             info: Vec::new(),
             mitre,
-            children: Vec::new(),
+            insert_after: None,
             leading_comments: Vec::new(),
         });
     }

@@ -196,7 +196,7 @@ fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
         options: r.options,
         info: Vec::new(),
         mitre,
-        children: Vec::new(),
+        insert_after: None,
         leading_comments: Vec::new(),
     }
 }
