@@ -69,23 +69,13 @@ pub fn run(args: LintArgs) -> ExitCode {
         fail_on,
         ..Summary::of(&project, &diagnostics)
     };
-    let findings = report::findings(&project, &diagnostics);
     let color = stdout_color();
     let format = args.format.unwrap_or(if color {
         Format::Human
     } else {
         Format::Concise
     });
-    super::emit_to(|out| {
-        report::render_to(
-            out,
-            format,
-            &findings,
-            &summary,
-            &project.attack_version,
-            color,
-        )
-    });
+    super::emit_to(|out| report::render_to(out, format, &project, &diagnostics, &summary, color));
     let code = if !project.ws.failures.is_empty() {
         ExitCode::from(2)
     } else if summary.fails_at(fail_on) {
@@ -93,7 +83,6 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    drop(findings);
     super::leave_at_exit((diagnostics, project));
     code
 }

@@ -6,19 +6,30 @@ use crate::lint::Summary;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct Report<'a> {
+#[serde(bound = "")]
+struct Report<'v, 'a, I: Iterator<Item = Finding<'a>>> {
     version: u32,
-    attack_version: &'a str,
-    diagnostics: Diagnostics<'a>,
+    attack_version: &'v str,
+    diagnostics: Diagnostics<'a, I>,
     summary: JsonSummary,
 }
 
-/// The findings, each turned into its JSON form only as it is written.
-struct Diagnostics<'a>(&'a [Finding<'a>]);
+/// The findings, each turned into its JSON form only as it is written (serialised once).
+struct Diagnostics<'a, I: Iterator<Item = Finding<'a>>>(std::cell::RefCell<Option<I>>);
 
-impl Serialize for Diagnostics<'_> {
+impl<'a, I: Iterator<Item = Finding<'a>>> Serialize for Diagnostics<'a, I> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(JsonDiagnostic::of))
+        let findings = self.0.borrow_mut().take().into_iter().flatten();
+        s.collect_seq(findings.map(AsJson))
+    }
+}
+
+/// One finding in its JSON form.
+struct AsJson<'a>(Finding<'a>);
+
+impl Serialize for AsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        JsonDiagnostic::of(&self.0).serialize(s)
     }
 }
 
@@ -75,16 +86,16 @@ struct JsonSummary {
 
 /// Writes the report as it is serialised: no copy of the whole text in memory (a file of
 /// 300,000 rules has a quarter of a gigabyte of findings).
-pub fn write(
+pub fn write<'a>(
     out: &mut dyn std::io::Write,
-    findings: &[Finding],
+    findings: impl Iterator<Item = Finding<'a>>,
     summary: &Summary,
     attack_version: &str,
 ) -> std::io::Result<()> {
     let report = Report {
         version: 1,
         attack_version,
-        diagnostics: Diagnostics(findings),
+        diagnostics: Diagnostics(std::cell::RefCell::new(Some(findings))),
         summary: JsonSummary {
             files: summary.files,
             rules: summary.rules,

@@ -56,15 +56,23 @@ pub struct Finding<'a> {
 
 /// Read failures first (they stop nothing else), then diagnostics in file order.
 pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<Finding<'a>> {
-    let mut out = Vec::new();
-    for f in &project.ws.failures {
+    each_finding(project, diagnostics).collect()
+}
+
+/// [`findings`], made one at a time as they are used: a renderer that writes as it goes
+/// holds none of them.
+pub fn each_finding<'a>(
+    project: &'a Project,
+    diagnostics: &'a [Diagnostic],
+) -> impl Iterator<Item = Finding<'a>> + 'a {
+    let failures = project.ws.failures.iter().map(|f| {
         let (text, start) = match (&f.source, f.error.offset()) {
             (Some(src), Some(at)) => (src.text.as_str(), src.lines.line_col(&src.text, at)),
             (Some(src), None) => (src.text.as_str(), LineCol { line: 1, column: 1 }),
             _ => ("", LineCol { line: 1, column: 1 }),
         };
         let at = f.error.offset().unwrap_or(0);
-        out.push(Finding {
+        Finding {
             code: UNREADABLE_FILE.code,
             name: UNREADABLE_FILE.name,
             severity: Severity::Error,
@@ -76,12 +84,11 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
             rule_id: None,
             message: Cow::Owned(f.error.to_string()),
             fix: None,
-        });
-    }
-    out.reserve_exact(diagnostics.len());
-    for d in diagnostics {
+        }
+    });
+    let found = diagnostics.iter().map(|d| {
         let src = &project.ws.files[d.file].file.source;
-        out.push(Finding {
+        Finding {
             code: d.code,
             name: d.name,
             severity: d.severity,
@@ -93,24 +100,35 @@ pub fn findings<'a>(project: &'a Project, diagnostics: &'a [Diagnostic]) -> Vec<
             rule_id: d.rule_id,
             message: Cow::Borrowed(&d.message),
             fix: d.fix.as_ref(),
-        });
-    }
-    out
+        }
+    });
+    failures.chain(found)
 }
 
-/// Writes lint findings in `format` to `out`. `color` only matters for `human`.
+/// Writes the findings of `diagnostics` in `format` to `out`. `color` only matters for
+/// `human`.
 pub fn render_to(
     out: &mut dyn std::io::Write,
     format: Format,
-    findings: &[Finding],
+    project: &Project,
+    diagnostics: &[Diagnostic],
     summary: &Summary,
-    attack_version: &str,
     color: bool,
 ) -> std::io::Result<()> {
+    let version = &project.attack_version;
     let text = match format {
-        // Written as serialised: the largest output, and the one CI keeps.
-        Format::Json => return json::write(out, findings, summary, attack_version),
-        _ => render(format, findings, summary, attack_version, color),
+        // Written as serialised, each finding made as it is written: the largest output,
+        // and the one CI keeps.
+        Format::Json => {
+            return json::write(out, each_finding(project, diagnostics), summary, version)
+        }
+        _ => render(
+            format,
+            &findings(project, diagnostics),
+            summary,
+            version,
+            color,
+        ),
     };
     out.write_all(text.as_bytes())
 }
@@ -128,7 +146,7 @@ pub fn render(
         Format::Concise => concise::render(findings, summary),
         Format::Json => {
             let mut out = Vec::new();
-            json::write(&mut out, findings, summary, attack_version)
+            json::write(&mut out, findings.iter().cloned(), summary, attack_version)
                 .expect("writing to memory does not fail");
             String::from_utf8(out).expect("JSON is UTF-8")
         }
