@@ -118,7 +118,9 @@ pub struct Diagnostic {
     pub span: Span,
     pub rule_id: Option<u32>,
     pub message: String,
-    pub fix: Option<Fix>,
+    /// Boxed: most diagnostics have none, and a file of 300,000 rules has as many
+    /// diagnostics.
+    pub fix: Option<Box<Fix>>,
 }
 
 /// File order, then position, then check code. A total order, so the in-place unstable sort
@@ -137,7 +139,7 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 impl Diagnostic {
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
     pub fn with_severity(mut self, severity: Severity) -> Self {

@@ -113,7 +113,7 @@ pub fn apply(
             span,
             rule_id,
             message,
-            fix: Some(fix),
+            fix: Some(Box::new(fix)),
         };
     for (file, lf) in ws.files.iter().enumerate() {
         if lf.origin != Origin::Linted || lf.file.salvaged {

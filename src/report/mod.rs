@@ -99,7 +99,7 @@ pub fn each_finding<'a>(
             end: src.lines.line_col(&src.text, d.span.end),
             rule_id: d.rule_id,
             message: Cow::Borrowed(&d.message),
-            fix: d.fix.as_ref(),
+            fix: d.fix.as_deref(),
         }
     });
     failures.chain(found)
