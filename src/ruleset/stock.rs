@@ -58,7 +58,21 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "xml"))
         .collect();
     paths.sort();
-    let mut out = format!("{{\"source\":{},\"files\":[\n", line(source));
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    // The first line lists the files: see `Header`.
+    let mut out = format!(
+        "{{\"source\":{},\"names\":{},\"files\":[\n",
+        line(source),
+        line(&names)
+    );
     for (i, path) in paths.iter().enumerate() {
         let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -89,6 +103,19 @@ fn index_rule(r: &Rule) -> Option<IndexRule> {
     })
 }
 
+/// The index's first line, which ends with `"files":[`: closed with `]}`, it is a JSON
+/// object of its own, read without touching the rest of the table (linting the whole stock
+/// ruleset uses none of it).
+#[derive(Deserialize)]
+struct Header {
+    names: Vec<String>,
+}
+
+fn header() -> Header {
+    let first = INDEX.split_once('\n').map_or(INDEX, |(first, _)| first);
+    serde_json::from_str(&format!("{first}]}}")).expect("the embedded stock index is valid")
+}
+
 /// The index as the binary reads it: a file's rules are parsed only when the file is used.
 #[derive(Deserialize)]
 struct LazyIndex<'a> {
@@ -106,6 +133,13 @@ struct LazyFile<'a> {
 /// The embedded stock files, as ruleset files, except those whose file names are in
 /// `replaced` (stock files the user lints themselves stand in for their own entries).
 pub fn embedded_files(replaced: &[&str]) -> Vec<RuleFile> {
+    if header()
+        .names
+        .iter()
+        .all(|n| replaced.contains(&n.as_str()))
+    {
+        return Vec::new();
+    }
     let index: LazyIndex = serde_json::from_str(INDEX).expect("the embedded stock index is valid");
     // Files parse on all cores: on a small file, this is most of the run.
     index
