@@ -84,36 +84,36 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
         .filter(|&r| !project.ws.files[r.file].file.salvaged)
         .filter(|&r| args.all || project.ws.rule(r).mitre.is_empty())
         .collect();
-    // In chunks, each cut to --top at once: the full ranked lists of every rule are never
-    // held together.
-    let mut rows = Vec::new();
-    for chunk in wanted.chunks(SUGGEST_CHUNK) {
+    // In chunks on every core, each cut to --top at once and, for JSON, written before the
+    // next is ranked: the suggestions of every rule are never held together.
+    let rows = wanted.chunks(SUGGEST_CHUNK).flat_map(|chunk| {
         let all = suggester.suggest_many(chunk, &|_| HashSet::new(), args.top);
-        for (&r, mut suggestions) in chunk.iter().zip(all) {
-            let lf = &project.ws.files[r.file];
-            let tags = technique_tags(&project, r);
-            suggestions.retain(|s| s.score >= args.min_score);
-            suggestions.truncate(args.top);
-            let rule = project.ws.rule(r);
-            let src = &lf.file.source;
-            rows.push(RuleSuggestions {
-                file: crate::report::display_path(&src.path),
-                line: src.lines.line_col(&src.text, rule.span.start).line,
-                rule_id: rule.id,
-                description: rule.description_text().to_string(),
-                tags,
-                suggestions,
-            });
-        }
-    }
+        let rows: Vec<RuleSuggestions> = chunk
+            .iter()
+            .zip(all)
+            .map(|(&r, mut suggestions)| {
+                suggestions.retain(|s| s.score >= args.min_score);
+                let rule = project.ws.rule(r);
+                let src = &project.ws.files[r.file].file.source;
+                RuleSuggestions {
+                    file: crate::report::display_path(&src.path),
+                    line: src.lines.line_col(&src.text, rule.span.start).line,
+                    rule_id: rule.id,
+                    description: rule.description_text().to_string(),
+                    tags: technique_tags(&project, r),
+                    suggestions,
+                }
+            })
+            .collect();
+        rows
+    });
+    let version = &project.attack_version;
     match args.format {
-        SuggestFormat::Json => {
-            super::emit_to(|out| render::write_json(out, &rows, &project.attack_version))
-        }
-        SuggestFormat::Human => out!("{}", render::human(&rows, &project.attack_version)),
+        SuggestFormat::Json => super::emit_to(|out| render::write_json(out, rows, version)),
+        SuggestFormat::Human => out!("{}", render::human(&rows.collect::<Vec<_>>(), version)),
         SuggestFormat::Markdown => out!(
             "{}",
-            crate::report::markdown::suggestions(&rows, &project.attack_version)
+            crate::report::markdown::suggestions(&rows.collect::<Vec<_>>(), version)
         ),
     }
     read_failures(&project).unwrap_or(ExitCode::SUCCESS)

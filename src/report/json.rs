@@ -1,7 +1,7 @@
 //! The stable JSON contract of `lint --format json` (version 1; see the README).
 //! The types below are the contract: fields may be added, never renamed or removed.
 
-use super::{display_path, Finding};
+use super::{display_path, Finding, StreamedSeq};
 use crate::lint::Summary;
 use serde::Serialize;
 
@@ -10,18 +10,9 @@ use serde::Serialize;
 struct Report<'v, 'a, I: Iterator<Item = Finding<'a>>> {
     version: u32,
     attack_version: &'v str,
-    diagnostics: Diagnostics<'a, I>,
+    /// Each finding turned into its JSON form only as it is written.
+    diagnostics: StreamedSeq<std::iter::Map<I, fn(Finding<'a>) -> AsJson<'a>>>,
     summary: JsonSummary,
-}
-
-/// The findings, each turned into its JSON form only as it is written (serialised once).
-struct Diagnostics<'a, I: Iterator<Item = Finding<'a>>>(std::cell::RefCell<Option<I>>);
-
-impl<'a, I: Iterator<Item = Finding<'a>>> Serialize for Diagnostics<'a, I> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let findings = self.0.borrow_mut().take().into_iter().flatten();
-        s.collect_seq(findings.map(AsJson))
-    }
 }
 
 /// One finding in its JSON form.
@@ -95,7 +86,7 @@ pub fn write<'a>(
     let report = Report {
         version: 1,
         attack_version,
-        diagnostics: Diagnostics(std::cell::RefCell::new(Some(findings))),
+        diagnostics: StreamedSeq::new(findings.map(AsJson as fn(_) -> _)),
         summary: JsonSummary {
             files: summary.files,
             rules: summary.rules,

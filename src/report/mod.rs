@@ -22,6 +22,26 @@ use crate::ruleset::{LineCol, Span};
 use std::borrow::Cow;
 use std::path::Path;
 
+/// A JSON array written from an iterator as it yields: what it lists is made one item at a
+/// time and never held together (a report of 300,000 rules). Serialised once; a second
+/// time writes an empty array.
+pub struct StreamedSeq<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> StreamedSeq<I> {
+    pub fn new(items: I) -> Self {
+        StreamedSeq(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator> serde::Serialize for StreamedSeq<I>
+where
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+    }
+}
+
 /// Output formats of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -96,20 +96,23 @@ pub fn human(rows: &[RuleSuggestions], attack_version: &str) -> String {
 
 /// The JSON document (version 1), written as it is serialised: no tree of values, no copy
 /// of the whole text in memory.
+/// `rows` are serialised as the iterator makes them: `suggest` ranks the next rules only
+/// when the previous ones are written.
 pub fn write_json(
     out: &mut dyn std::io::Write,
-    rows: &[RuleSuggestions],
+    rows: impl Iterator<Item = RuleSuggestions>,
     attack_version: &str,
 ) -> std::io::Result<()> {
     #[derive(Serialize)]
-    struct Document<'a> {
+    #[serde(bound = "")]
+    struct Document<'a, I: Iterator<Item = RuleSuggestions>> {
         attack_version: &'a str,
-        rules: &'a [RuleSuggestions],
+        rules: crate::report::StreamedSeq<I>,
         version: u32,
     }
     let doc = Document {
         attack_version,
-        rules: rows,
+        rules: crate::report::StreamedSeq::new(rows),
         version: 1,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
