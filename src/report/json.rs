@@ -11,9 +11,11 @@ struct Report<'v, 'a, I: Iterator<Item = Finding<'a>>> {
     version: u32,
     attack_version: &'v str,
     /// Each finding turned into its JSON form only as it is written.
-    diagnostics: StreamedSeq<std::iter::Map<I, fn(Finding<'a>) -> AsJson<'a>>>,
+    diagnostics: StreamedSeq<JsonFindings<'a, I>>,
     summary: JsonSummary,
 }
+
+type JsonFindings<'a, I> = std::iter::Map<I, fn(Finding<'a>) -> AsJson<'a>>;
 
 /// One finding in its JSON form.
 struct AsJson<'a>(Finding<'a>);
