@@ -20,6 +20,9 @@ pub struct LoadOptions {
     pub manager_attack: Option<String>,
     /// A newer STIX bundle to use as the newest version.
     pub attack_data: Option<PathBuf>,
+    /// Parse ATT&CK's text table (descriptions, software, procedures) while the files are
+    /// read: for runs that will use it (suggest, coverage).
+    pub attack_text: bool,
 }
 
 /// A usage or input problem that stops the run before any analysis (exit status 2).
@@ -102,7 +105,12 @@ impl Project {
         // is most of the run.
         let (ws, ()) = rayon::join(
             || Workspace::load_after(embedded, &files, &rulesets),
-            || db.preload(&[&attack_version, &manager_version]),
+            || {
+                db.preload(&[&attack_version, &manager_version]);
+                if opts.attack_text {
+                    db.text();
+                }
+            },
         );
         let ws = ws.map_err(UsageError)?;
         let replay = LoadReplay::run(&ws, have_ruleset);

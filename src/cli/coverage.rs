@@ -59,7 +59,12 @@ pub struct CoverageArgs {
 
 fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
     let config = args.config().map_err(usage_error)?;
-    Project::load(&args.load_options(), config).map_err(usage_error)
+    // Both use ATT&CK's text table: parsed while the files are read.
+    let opts = crate::lint::LoadOptions {
+        attack_text: true,
+        ..args.load_options()
+    };
+    Project::load(&opts, config).map_err(usage_error)
 }
 
 pub fn run(args: CoverageArgs) -> ExitCode {

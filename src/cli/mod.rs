@@ -93,6 +93,7 @@ impl LoadArgs {
             attack_version: self.attack_version.clone(),
             manager_attack: self.manager_attack.clone(),
             attack_data: self.attack_data.clone(),
+            attack_text: false,
         }
     }
 

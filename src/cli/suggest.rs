@@ -66,7 +66,12 @@ fn parse_kind(s: &str) -> Result<crate::suggest::EvidenceKind, String> {
 
 fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
     let config = args.config().map_err(usage_error)?;
-    Project::load(&args.load_options(), config).map_err(usage_error)
+    // Both use ATT&CK's text table: parsed while the files are read.
+    let opts = crate::lint::LoadOptions {
+        attack_text: true,
+        ..args.load_options()
+    };
+    Project::load(&opts, config).map_err(usage_error)
 }
 
 /// Rules ranked at a time by `suggest`.
