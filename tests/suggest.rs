@@ -312,14 +312,23 @@ fn suggestions_are_deterministic() {
     }
 }
 
+/// The community rulesets as the linted files, no ruleset (None without `../shared`).
+fn community() -> Option<Project> {
+    let shared = common::shared()?;
+    Some(project(
+        &[shared.join("corpus/community")],
+        &[],
+        Config::default(),
+    ))
+}
+
 /// `suggest --top N` builds only N suggestions: they must be the first N of the full list,
 /// confidence included (high depends on the runner-up, which may be cut).
 #[test]
 fn a_cut_list_is_the_head_of_the_full_list() {
-    let Some(shared) = common::shared() else {
+    let Some(p) = community() else {
         return;
     };
-    let p = project(&[shared.join("corpus/community")], &[], Config::default());
     let s = Suggester::new(&p);
     let rules: Vec<_> = p.ws.linted_rule_refs().collect();
     assert!(rules.len() > 100);
@@ -370,10 +379,9 @@ fn eval_on_the_stock_ruleset_meets_the_targets() {
 
 #[test]
 fn eval_on_the_community_rulesets_without_a_ruleset() {
-    let Some(shared) = common::shared() else {
+    let Some(p) = community() else {
         return;
     };
-    let p = project(&[shared.join("corpus/community")], &[], Config::default());
     let s = Suggester::new(&p);
     let rows = evaluate(&p, &s, wazuh_mitre::suggest::eval::Protocol::LeaveOneOut);
     let t = total(&rows);
