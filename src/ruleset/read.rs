@@ -58,11 +58,11 @@ pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
 /// The model of a file the reader took, or the located failure of one it refused.
 fn finish(
     source: SourceFile,
-    result: Result<Model, XmlError>,
+    result: Result<Contents, XmlError>,
     utf16: bool,
 ) -> Result<RuleFile, Box<LoadFailure>> {
     match result {
-        Ok(model) => Ok(model.with_source(source)),
+        Ok(contents) => Ok(contents.with_source(source)),
         Err(e) => Err(xml_failure(source, utf16, e)),
     }
 }
@@ -117,14 +117,14 @@ fn xml_failure(source: SourceFile, utf16: bool, e: XmlError) -> Box<LoadFailure>
 
 /// What a document says, read before the file's source joins it (the document borrows
 /// the source's bytes).
-struct Model {
+struct Contents {
     kind: FileKind,
     rules: Vec<Rule>,
     structure_problems: Vec<Spanned<String>>,
     directives: Vec<Spanned<String>>,
 }
 
-impl Model {
+impl Contents {
     fn with_source(self, source: SourceFile) -> RuleFile {
         RuleFile {
             source,
@@ -139,7 +139,7 @@ impl Model {
 }
 
 /// `text`: the file's text, whose offsets the document's spans are.
-fn build(text: &str, doc: &XmlDocument) -> Model {
+fn build(text: &str, doc: &XmlDocument) -> Contents {
     let reader = Reader { text, doc };
     let (kind, rules, structure_problems) = reader.read_document();
     let directives = doc
@@ -148,7 +148,7 @@ fn build(text: &str, doc: &XmlDocument) -> Model {
         .map(|&c| reader.comment(c))
         .filter(|c| c.value.trim_start().starts_with("wazuh-mitre:"))
         .collect();
-    Model {
+    Contents {
         kind,
         rules,
         structure_problems,
