@@ -126,15 +126,9 @@ pub struct Diagnostic {
 /// File order, then position, then check code. A total order, so the in-place unstable sort
 /// (no buffer half the size of the list) gives one answer.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_unstable_by(|a, b| {
-        (a.file, a.span.start, a.code, a.span.end, &a.message).cmp(&(
-            b.file,
-            b.span.start,
-            b.code,
-            b.span.end,
-            &b.message,
-        ))
-    });
+    let key = |d: &Diagnostic| (d.file, d.span.start, d.code, d.span.end, d.rule_id);
+    diagnostics
+        .sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message)));
 }
 
 impl Diagnostic {
