@@ -47,6 +47,7 @@ fn embedded_hints_parse_and_name_only_active_techniques() {
     assert!(hints.hints.len() > 200, "{} hints", hints.hints.len());
     let db = AttackDb::embedded();
     assert_eq!(hints.inactive_ids(db.latest()), Vec::<String>::new());
+    assert_eq!(hints.compile_errors(), Vec::<String>::new());
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::ruleset::platform::Platform;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 use regex::Regex;
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 /// The embedded hint files: (name, YAML).
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -176,7 +177,39 @@ struct Conditions {
     decoder: Vec<String>,
     field: Option<Regex>,
     value: Option<Regex>,
-    text: Option<BytesRegex>,
+    text: Option<TextPattern>,
+}
+
+/// A `text` pattern, compiled the first time a rule's text holds its literal prefixes: many
+/// hints never meet a rule they could match, and each compiled regex keeps caches per thread.
+#[derive(Debug)]
+struct TextPattern {
+    pattern: String,
+    regex: OnceLock<Option<BytesRegex>>,
+}
+
+impl TextPattern {
+    /// Checks the syntax now, so that a bad pattern is an error that names its hint.
+    fn new(pattern: &str) -> Result<TextPattern, String> {
+        regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .map_err(|e| e.to_string())?;
+        Ok(TextPattern {
+            pattern: pattern.to_string(),
+            regex: OnceLock::new(),
+        })
+    }
+
+    /// ASCII classes and case folding: the patterns are ASCII, and this is faster. `None` for
+    /// a pattern over the regex crate's size limits (`compile_errors` finds those).
+    fn regex(&self) -> Option<&BytesRegex> {
+        self.regex
+            .get_or_init(|| RegexBuilder::new(&self.pattern).unicode(false).build().ok())
+            .as_ref()
+    }
 }
 
 impl Conditions {
@@ -200,13 +233,7 @@ impl Conditions {
         Ok(Conditions {
             field: re(&w.field)?,
             value: re(&w.value)?,
-            // ASCII classes and case folding: the patterns are ASCII, and this is faster.
-            text: w
-                .text
-                .as_deref()
-                .map(|t| RegexBuilder::new(t).unicode(false).build())
-                .transpose()
-                .map_err(|e| e.to_string())?,
+            text: w.text.as_deref().map(TextPattern::new).transpose()?,
             event_id: w.event_id.clone().unwrap_or_default(),
             sysmon_event: w.sysmon_event.clone().unwrap_or_default(),
             group: w.group.clone().unwrap_or_default(),
@@ -388,7 +415,10 @@ impl Conditions {
             (None, None) => {}
         }
         if let Some(t) = &self.text {
-            need((may_match_text && t.is_match(facts.text.as_bytes())).then_some(0))?;
+            let holds = may_match_text
+                && t.regex()
+                    .is_some_and(|re| re.is_match(facts.text.as_bytes()));
+            need(holds.then_some(0))?;
         }
         any.then_some(depth)
     }
@@ -449,6 +479,28 @@ impl HintSet {
 
     pub fn embedded() -> HintSet {
         HintSet::parse(EMBEDDED).expect("embedded hints are valid (tests/suggest.rs checks them)")
+    }
+
+    /// Hints whose `text` pattern does not compile (the schema check: patterns compile only
+    /// when first needed).
+    pub fn compile_errors(&self) -> Vec<String> {
+        self.hints
+            .iter()
+            .flat_map(|h| {
+                [Some(&h.when), h.unless.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .map(move |c| (h, c))
+            })
+            .filter_map(|(h, c)| {
+                let t = c.text.as_ref()?;
+                RegexBuilder::new(&t.pattern)
+                    .unicode(false)
+                    .build()
+                    .err()
+                    .map(|e| format!("{}: {}: {e}", h.file, h.why))
+            })
+            .collect()
     }
 
     /// Ids that are not active techniques of `version`: the schema check.
