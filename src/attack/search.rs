@@ -194,7 +194,11 @@ impl SearchIndex {
         for (idf, list) in postings.values_mut() {
             let d = list.len() as f64;
             *idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
+            // Most words are in a few documents: a list grown to four or eight keeps its
+            // slack for the whole run otherwise.
+            list.shrink_to_fit();
         }
+        postings.shrink_to_fit();
         let avg_len = doc_len.iter().sum::<f64>() / n.max(1.0);
         SearchIndex {
             ids,
