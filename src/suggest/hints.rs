@@ -203,12 +203,15 @@ impl TextPattern {
         })
     }
 
-    /// ASCII classes and case folding: the patterns are ASCII, and this is faster. `None` for
-    /// a pattern over the regex crate's size limits (`compile_errors` finds those).
+    /// ASCII classes and case folding: the patterns are ASCII, and this is faster.
+    fn compile(&self) -> Result<BytesRegex, regex::Error> {
+        RegexBuilder::new(&self.pattern).unicode(false).build()
+    }
+
+    /// Compiled on first use. `None` for a pattern over the regex crate's size limits
+    /// (`compile_errors` finds those).
     fn regex(&self) -> Option<&BytesRegex> {
-        self.regex
-            .get_or_init(|| RegexBuilder::new(&self.pattern).unicode(false).build().ok())
-            .as_ref()
+        self.regex.get_or_init(|| self.compile().ok()).as_ref()
     }
 }
 
@@ -494,9 +497,7 @@ impl HintSet {
             })
             .filter_map(|(h, c)| {
                 let t = c.text.as_ref()?;
-                RegexBuilder::new(&t.pattern)
-                    .unicode(false)
-                    .build()
+                t.compile()
                     .err()
                     .map(|e| format!("{}: {}: {e}", h.file, h.why))
             })
