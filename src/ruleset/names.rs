@@ -81,29 +81,28 @@ const KNOWN: &[&str] = &[
     "weekday",
 ];
 
+/// `name` as the list spells it, if it is there.
+fn known(name: &str) -> Option<&'static str> {
+    KNOWN.binary_search(&name).ok().map(|i| KNOWN[i])
+}
+
 /// `raw` as written, without a copy when it is one of the syntax's names as the list spells
 /// it (lowercase): the XML reader's names, before any case folding.
 pub fn name_bytes(raw: &[u8]) -> Cow<'static, [u8]> {
-    match std::str::from_utf8(raw).map(|s| KNOWN.binary_search(&s)) {
-        Ok(Ok(i)) => Cow::Borrowed(KNOWN[i].as_bytes()),
-        _ => Cow::Owned(raw.to_vec()),
+    match std::str::from_utf8(raw).ok().and_then(known) {
+        Some(k) => Cow::Borrowed(k.as_bytes()),
+        None => Cow::Owned(raw.to_vec()),
     }
 }
 
 /// `raw` lowercased (ASCII, as the manager compares names), borrowed from the syntax's list
 /// when it is there.
 pub fn name(raw: &str) -> Name {
-    let known = |s: &str| {
-        KNOWN
-            .binary_search(&s)
-            .ok()
-            .map(|i| Cow::Borrowed(KNOWN[i]))
-    };
     if !raw.bytes().any(|b| b.is_ascii_uppercase()) {
-        return known(raw).unwrap_or_else(|| Cow::Owned(raw.to_string()));
+        return known(raw).map_or_else(|| Cow::Owned(raw.to_string()), Cow::Borrowed);
     }
     let lower = raw.to_ascii_lowercase();
-    known(&lower).unwrap_or(Cow::Owned(lower))
+    known(&lower).map_or(Cow::Owned(lower), Cow::Borrowed)
 }
 
 #[cfg(test)]
