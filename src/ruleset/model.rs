@@ -262,13 +262,10 @@ impl Rule {
     }
 
     fn attribute_value(&self, name: &str) -> Option<Spanned<&str>> {
-        self.attributes
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| Spanned {
-                value: a.value.as_str(),
-                span: a.value_span,
-            })
+        self.attribute(name).map(|a| Spanned {
+            value: a.value.as_str(),
+            span: a.value_span,
+        })
     }
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
