@@ -2,7 +2,6 @@
 
 use super::{stdout_color, usage_error, LoadArgs};
 use crate::coverage::{self, CoverageOptions};
-use crate::lint::Project;
 use crate::report::coverage as render;
 use clap::Args;
 use std::path::PathBuf;
@@ -57,18 +56,8 @@ pub struct CoverageArgs {
     pub format: Option<CoverageFormat>,
 }
 
-fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
-    let config = args.config().map_err(usage_error)?;
-    // Both use ATT&CK's text table: parsed while the files are read.
-    let opts = crate::lint::LoadOptions {
-        attack_text: true,
-        ..args.load_options()
-    };
-    Project::load(&opts, config).map_err(usage_error)
-}
-
 pub fn run(args: CoverageArgs) -> ExitCode {
-    let project = match load(&args.load) {
+    let project = match args.load.load_with_attack_text() {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -89,7 +78,7 @@ pub fn run(args: CoverageArgs) -> ExitCode {
         Some(before) => {
             let mut base_args = args.load.clone();
             base_args.paths = vec![before.clone()];
-            let base = match load(&base_args) {
+            let base = match base_args.load_with_attack_text() {
                 Ok(p) => p,
                 Err(code) => return code,
             };

@@ -97,6 +97,17 @@ impl LoadArgs {
         }
     }
 
+    /// The project for a command that uses ATT&CK's text table (suggest, eval, coverage):
+    /// the table is parsed while the files are read. A usage error is reported (exit 2).
+    pub fn load_with_attack_text(&self) -> Result<crate::lint::Project, ExitCode> {
+        let config = self.config().map_err(usage_error)?;
+        let opts = LoadOptions {
+            attack_text: true,
+            ..self.load_options()
+        };
+        crate::lint::Project::load(&opts, config).map_err(usage_error)
+    }
+
     pub fn config(&self) -> Result<Config, UsageError> {
         if self.isolated {
             return Ok(Config::default());

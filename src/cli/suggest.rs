@@ -1,7 +1,6 @@
 //! `wazuh-mitre suggest` and `wazuh-mitre eval`
 
-use super::{usage_error, LoadArgs};
-use crate::lint::Project;
+use super::LoadArgs;
 use crate::report::suggestions::{self as render, RuleSuggestions};
 use crate::suggest::eval::{evaluate, evaluate_baseline};
 use crate::suggest::{technique_tags, Suggester};
@@ -64,21 +63,11 @@ fn parse_kind(s: &str) -> Result<crate::suggest::EvidenceKind, String> {
         })
 }
 
-fn load(args: &LoadArgs) -> Result<Project, ExitCode> {
-    let config = args.config().map_err(usage_error)?;
-    // Both use ATT&CK's text table: parsed while the files are read.
-    let opts = crate::lint::LoadOptions {
-        attack_text: true,
-        ..args.load_options()
-    };
-    Project::load(&opts, config).map_err(usage_error)
-}
-
 /// Rules ranked at a time by `suggest`.
 const SUGGEST_CHUNK: usize = 128;
 
 pub fn run_suggest(args: SuggestArgs) -> ExitCode {
-    let project = match load(&args.load) {
+    let project = match args.load.load_with_attack_text() {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -125,7 +114,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
 }
 
 pub fn run_eval(args: EvalArgs) -> ExitCode {
-    let project = match load(&args.load) {
+    let project = match args.load.load_with_attack_text() {
         Ok(p) => p,
         Err(code) => return code,
     };
