@@ -116,18 +116,42 @@ fn header() -> Header {
     serde_json::from_str(&format!("{first}]}}")).expect("the embedded stock index is valid")
 }
 
-/// The index as the binary reads it: a file's rules are parsed only when the file is used.
-#[derive(Deserialize)]
-struct LazyIndex<'a> {
-    #[serde(borrow)]
-    files: Vec<LazyFile<'a>>,
+/// One file's entry in the index: its name, and its rules array, parsed only when used.
+struct LazyFile {
+    file: String,
+    rules: &'static str,
 }
 
-#[derive(Deserialize)]
-struct LazyFile<'a> {
-    file: &'a str,
-    #[serde(borrow)]
-    rules: &'a serde_json::value::RawValue,
+/// The file entries, found by the generator's layout rather than by reading the whole table
+/// as JSON (which a one-file lint paid on every run): each entry starts a line with
+/// `{"file":` and that line ends with its rules array's `[`; the array ends at the entry's
+/// last `]`. The regeneration test keeps the table in this layout.
+fn lazy_files() -> Vec<LazyFile> {
+    const START: &str = "\n{\"file\":";
+    let mut starts: Vec<usize> = INDEX.match_indices(START).map(|(i, _)| i + 1).collect();
+    let end = INDEX
+        .rfind("\n]}")
+        .expect("the embedded stock index is complete");
+    starts.push(end);
+    starts
+        .windows(2)
+        .map(|w| {
+            let entry = &INDEX[w[0]..w[1]];
+            let first = entry.split_once('\n').map_or(entry, |(first, _)| first);
+            #[derive(Deserialize)]
+            struct Name {
+                file: String,
+            }
+            let name: Name = serde_json::from_str(&format!("{first}]}}"))
+                .expect("the embedded stock index is valid");
+            let open = first.len() - 1;
+            let close = entry.rfind(']').expect("the embedded stock index is valid");
+            LazyFile {
+                file: name.file,
+                rules: &entry[open..=close],
+            }
+        })
+        .collect()
 }
 
 /// The embedded stock files, as ruleset files, except those whose file names are in
@@ -140,16 +164,14 @@ pub fn embedded_files(replaced: &[&str]) -> Vec<RuleFile> {
     {
         return Vec::new();
     }
-    let index: LazyIndex = serde_json::from_str(INDEX).expect("the embedded stock index is valid");
     // Files parse on all cores: on a small file, this is most of the run.
-    index
-        .files
+    lazy_files()
         .into_par_iter()
-        .filter(|f| !replaced.contains(&f.file))
+        .filter(|f| !replaced.contains(&f.file.as_str()))
         .map(|f| {
-            let path = Path::new(LABEL).join(f.file);
+            let path = Path::new(LABEL).join(&f.file);
             let rules: Vec<IndexRule> =
-                serde_json::from_str(f.rules.get()).expect("the embedded stock index is valid");
+                serde_json::from_str(f.rules).expect("the embedded stock index is valid");
             let mut enclosing_cache: Option<(String, Arc<[String]>)> = None;
             let rules = rules
                 .into_iter()
@@ -232,5 +254,35 @@ fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
         mitre,
         insert_after: None,
         leading_comments: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layout-based split finds what a full JSON parse of the table finds.
+    #[test]
+    fn file_entries_split_by_layout_are_those_of_the_json() {
+        #[derive(Deserialize)]
+        struct Index {
+            names: Vec<String>,
+            files: Vec<File>,
+        }
+        #[derive(Deserialize)]
+        struct File {
+            file: String,
+            rules: Vec<serde_json::Value>,
+        }
+        let index: Index = serde_json::from_str(INDEX).unwrap();
+        let lazy = lazy_files();
+        assert_eq!(lazy.len(), index.files.len());
+        assert_eq!(index.names.len(), index.files.len());
+        for (l, f) in lazy.iter().zip(&index.files) {
+            assert_eq!(l.file, f.file);
+            let rules: Vec<serde_json::Value> = serde_json::from_str(l.rules).unwrap();
+            assert_eq!(rules, f.rules, "{}", f.file);
+        }
+        assert!(index.files.iter().map(|f| f.rules.len()).sum::<usize>() > 4000);
     }
 }
