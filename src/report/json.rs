@@ -97,6 +97,5 @@ pub fn write<'a>(
             infos: summary.infos,
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    out.write_all(b"\n")
+    crate::report::write_json_pretty(out, &report)
 }

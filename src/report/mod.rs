@@ -42,6 +42,20 @@ where
     }
 }
 
+/// `value` as pretty JSON and a final newline. The serialiser writes a few bytes at a time:
+/// through a buffer of a known type those writes are inlined copies, not a call each into
+/// the caller's `dyn Write` (a third of a whole-ruleset lint's output time).
+pub fn write_json_pretty(
+    out: &mut dyn std::io::Write,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut buffered, value)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
+}
+
 /// Output formats of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -115,8 +115,7 @@ pub fn write_json(
         rules: crate::report::StreamedSeq::new(rows),
         version: 1,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    crate::report::write_json_pretty(out, &doc)
 }
 
 /// A share, or `n/a` when there is nothing to take a share of.
