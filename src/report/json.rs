@@ -1,7 +1,7 @@
 //! The stable JSON contract of `lint --format json` (version 1; see the README).
 //! The types below are the contract: fields may be added, never renamed or removed.
 
-use super::{display_path, Finding, StreamedSeq};
+use super::{shown_path, Finding, StreamedSeq};
 use crate::lint::Summary;
 use serde::Serialize;
 
@@ -31,7 +31,7 @@ struct JsonDiagnostic<'a> {
     code: &'a str,
     name: &'a str,
     severity: &'a str,
-    file: String,
+    file: std::borrow::Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -47,7 +47,7 @@ impl<'a> JsonDiagnostic<'a> {
             code: f.code,
             name: f.name,
             severity: f.severity.as_str(),
-            file: display_path(f.path),
+            file: shown_path(f.path),
             line: f.start.line,
             column: f.start.column,
             end_line: f.end.line,

@@ -199,8 +199,21 @@ pub fn check_url(name: &str) -> String {
 
 /// The path as shown: forward slashes, no leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    shown_path(path).into_owned()
+}
+
+/// [`display_path`], borrowed from the path when it needs no change (nearly always): a
+/// report of thousands of findings shows the same paths over and over.
+pub fn shown_path(path: &Path) -> Cow<'_, str> {
+    let s = path.to_string_lossy();
+    if s.contains('\\') {
+        let s = s.replace('\\', "/");
+        return Cow::Owned(s.strip_prefix("./").unwrap_or(&s).to_string());
+    }
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix("./").unwrap_or(b)),
+        Cow::Owned(o) => Cow::Owned(o.strip_prefix("./").unwrap_or(&o).to_string()),
+    }
 }
 
 fn fixable_count(findings: &[Finding]) -> (usize, usize) {
@@ -254,4 +267,23 @@ pub fn summary_line(findings: &[Finding], s: &Summary) -> String {
         ));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_paths_drop_a_leading_dot_slash_and_use_forward_slashes() {
+        assert!(matches!(
+            shown_path(Path::new("./rules/a.xml")),
+            Cow::Borrowed("rules/a.xml")
+        ));
+        assert!(matches!(
+            shown_path(Path::new("a.xml")),
+            Cow::Borrowed("a.xml")
+        ));
+        assert_eq!(shown_path(Path::new(".\\rules\\a.xml")), "rules/a.xml");
+        assert_eq!(display_path(Path::new("./x/y.xml")), "x/y.xml");
+    }
 }
