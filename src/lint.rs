@@ -180,10 +180,13 @@ impl Project {
             .collect();
         let found = checks::run_checks(&ctx, &checks);
         let mut out = checks::suppression::apply(&self.ws, found, selection);
+        // Each file's ignores are matched once, not once per finding.
+        let mut ignored_in: Vec<Option<Vec<&str>>> = vec![None; self.ws.files.len()];
         out.retain(|d| {
-            let ignored = self
-                .config
-                .ignored_for(&self.ws.files[d.file].file.source.path);
+            let ignored = ignored_in[d.file].get_or_insert_with(|| {
+                self.config
+                    .ignored_for(&self.ws.files[d.file].file.source.path)
+            });
             !ignored
                 .iter()
                 .any(|s| checks::registry::selects_code(s, d.code, d.name))
