@@ -139,6 +139,7 @@ pub fn parse(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
         last_at: 0,
         closed: Vec::new(),
         doc: XmlDocument::default(),
+        spare: Vec::new(),
     };
     match r.read_element(0, 0) {
         Ok(_) | Err(Stop::EndOfFile) => {}
@@ -178,6 +179,9 @@ struct Reader<'a> {
     /// os_xml's `ck`: whether each node was closed.
     closed: Vec<bool>,
     doc: XmlDocument<'a>,
+    /// Emptied buffers of finished elements and attributes, for the next ones: os_xml's
+    /// buffers are per call, but a file has tens of thousands of calls.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<'a> Reader<'a> {
@@ -308,18 +312,43 @@ impl<'a> Reader<'a> {
         self.doc.nodes.len() - 1
     }
 
+    fn take_buffer(&mut self) -> Vec<u8> {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    fn give_back(&mut self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        self.spare.push(buffer);
+    }
+
     /// os_xml's `_ReadElem`: reads elements at `depth` until the one it started is closed
     /// (or, at the top level, until the end of the file).
     fn read_element(&mut self, depth: u32, recursion: u32) -> Result<(), Stop> {
+        // os_xml's three buffers, which share one count: the length of the one in use.
+        let mut name = self.take_buffer();
+        let mut content = self.take_buffer();
+        let mut closing = self.take_buffer();
+        let result =
+            self.read_element_into(depth, recursion, &mut name, &mut content, &mut closing);
+        self.give_back(name);
+        self.give_back(content);
+        self.give_back(closing);
+        result
+    }
+
+    fn read_element_into(
+        &mut self,
+        depth: u32,
+        recursion: u32,
+        name: &mut Vec<u8>,
+        content: &mut Vec<u8>,
+        closing: &mut Vec<u8>,
+    ) -> Result<(), Stop> {
         let recursion = recursion + 1;
         if recursion > MAX_RECURSION {
             return Err(self.error(error::Kind::MaxRecursion).into());
         }
         let mut loc = Loc::Outside;
-        // os_xml's three buffers, which share one count: the length of the one in use.
-        let mut name: Vec<u8> = Vec::new();
-        let mut content: Vec<u8> = Vec::new();
-        let mut closing: Vec<u8> = Vec::new();
         let mut escaped = false;
         let mut current: Option<usize> = None;
         let mut start_at = 0;
@@ -382,7 +411,7 @@ impl<'a> Reader<'a> {
                     name.pop();
                 }
                 let node =
-                    self.push_node(NodeKind::Element, &name, depth, Span::new(start_at, at + 1));
+                    self.push_node(NodeKind::Element, name, depth, Span::new(start_at, at + 1));
                 let mut tag_end = at + 1;
                 if is_space(c) {
                     self_closing |= self.read_attributes(depth, 0)?;
@@ -407,8 +436,8 @@ impl<'a> Reader<'a> {
                     loc = Loc::Content;
                 }
             } else if loc == Loc::Closing && c == b'>' as i32 {
-                if until_nul(&closing) != until_nul(&name) {
-                    let name = until_nul(&name).to_vec();
+                if until_nul(closing) != until_nul(name) {
+                    let name = until_nul(name).to_vec();
                     let opened = current.map_or(self.line, |n| self.doc.nodes[n].line);
                     let mut e = self.error(error::Kind::ElementNotClosed(name, opened));
                     // Point at the wrong closing tag, not at its `>` where os_xml stops.
@@ -418,7 +447,7 @@ impl<'a> Reader<'a> {
                 let node = current
                     .take()
                     .expect("an element is open while its closing tag is read");
-                let kept = self.kept(&content, content_start.min(content_end));
+                let kept = self.kept(content, content_start.min(content_end));
                 let n = &mut self.doc.nodes[node];
                 n.content = kept;
                 n.span = Span::new(start_at, at + 1);
@@ -478,12 +507,25 @@ impl<'a> Reader<'a> {
     /// the end of its start tag. Ok(true) when the tag ends in `/` (the `>` is left unread,
     /// as os_xml leaves it: it becomes text of the enclosing element).
     fn read_attributes(&mut self, depth: u32, attr_depth: u32) -> Result<bool, XmlError> {
+        let mut attr = self.take_buffer();
+        let mut value = self.take_buffer();
+        let result = self.read_attributes_into(depth, attr_depth, &mut attr, &mut value);
+        self.give_back(attr);
+        self.give_back(value);
+        result
+    }
+
+    fn read_attributes_into(
+        &mut self,
+        depth: u32,
+        attr_depth: u32,
+        attr: &mut Vec<u8>,
+        value: &mut Vec<u8>,
+    ) -> Result<bool, XmlError> {
         if attr_depth > MAX_ATTRIBUTE_DEPTH {
             return Err(self.error(error::Kind::TooManyAttributes));
         }
         let mut in_value = false;
-        let mut attr: Vec<u8> = Vec::new();
-        let mut value: Vec<u8> = Vec::new();
         let mut quote = 0;
         let mut name_at = 0;
         let mut value_at = 0;
@@ -496,19 +538,19 @@ impl<'a> Reader<'a> {
             let count = if in_value { value.len() } else { attr.len() };
             if count >= MAX_SIZE {
                 // os_xml prints at most 20 bytes of the name.
-                let name = until_nul(&attr);
+                let name = until_nul(attr);
                 let shown = &name[..name.len().min(20)];
                 return Err(self.error(error::Kind::AttributeOverflow(raw(shown))));
             }
             if c == b'>' as i32 || (!in_value && c == b'/' as i32) {
                 if in_value {
-                    return Err(self.error(error::Kind::AttributeNotClosed(raw(&attr))));
+                    return Err(self.error(error::Kind::AttributeNotClosed(raw(attr))));
                 } else if !attr.is_empty() {
-                    return Err(self.error(error::Kind::AttributeNoValue(raw(&attr))));
+                    return Err(self.error(error::Kind::AttributeNoValue(raw(attr))));
                 }
                 return Ok(c == b'/' as i32);
             } else if !in_value && c == b'=' as i32 {
-                let attr_name = until_nul(&attr);
+                let attr_name = until_nul(attr);
                 // The same name already given to this element (os_xml compares exactly).
                 let dup = self
                     .doc
@@ -518,7 +560,7 @@ impl<'a> Reader<'a> {
                     .take_while(|n| n.depth == depth && n.kind == NodeKind::Attribute)
                     .any(|n| &*n.name == attr_name);
                 if dup {
-                    return Err(self.error(error::Kind::AttributeAlreadyDefined(raw(&attr))));
+                    return Err(self.error(error::Kind::AttributeAlreadyDefined(raw(attr))));
                 }
                 let mut q = self.getc();
                 if q != b'"' as i32 && q != b'\'' as i32 {
@@ -533,7 +575,7 @@ impl<'a> Reader<'a> {
                         }
                     }
                     if !quoted {
-                        return Err(self.error(error::Kind::AttributeNotQuoted(raw(&attr))));
+                        return Err(self.error(error::Kind::AttributeNotQuoted(raw(attr))));
                     }
                 }
                 quote = q;
@@ -543,15 +585,11 @@ impl<'a> Reader<'a> {
                 if attr.is_empty() {
                     continue;
                 }
-                return Err(self.error(error::Kind::AttributeNoValue(raw(&attr))));
+                return Err(self.error(error::Kind::AttributeNoValue(raw(attr))));
             } else if in_value && c == quote {
-                let node = self.push_node(
-                    NodeKind::Attribute,
-                    &attr,
-                    depth,
-                    Span::new(name_at, at + 1),
-                );
-                let kept = self.kept(&value, value_at);
+                let node =
+                    self.push_node(NodeKind::Attribute, attr, depth, Span::new(name_at, at + 1));
+                let kept = self.kept(value, value_at);
                 let n = &mut self.doc.nodes[node];
                 n.content = kept;
                 n.inner = Span::new(value_at, at);
@@ -564,7 +602,7 @@ impl<'a> Reader<'a> {
                 } else if next == b'/' as i32 {
                     return Ok(true);
                 }
-                return Err(self.error(error::Kind::BadAttributeClosing(raw(&attr), raw(&value))));
+                return Err(self.error(error::Kind::BadAttributeClosing(raw(attr), raw(value))));
             } else if !in_value {
                 if attr.is_empty() {
                     name_at = at;
