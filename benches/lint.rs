@@ -136,6 +136,18 @@ fn main() {
             std::hint::black_box(report::render(Format::Concise, &f, &s, "19.2", false).len());
         })
     };
+    // Issue 11's whole-process figure: the release binary as a user runs it, start-up, both
+    // ATT&CK tables, replay, checks and the JSON of every finding, against roxmltree above.
+    let process = median(21, || {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_wazuh-mitre"))
+            .args(["lint", "--format", "json"])
+            .arg(&stock)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("the binary runs");
+        std::hint::black_box(status.code());
+    });
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/local_rules.xml");
     let lint_one = median(31, || {
         std::hint::black_box(lint(std::slice::from_ref(&example), &[]));
@@ -196,6 +208,11 @@ fn main() {
     println!(
         "  ratio lint / (read + parse)          {:>8.2}x",
         lint_stock.as_secs_f64() / read_and_parse_only.as_secs_f64()
+    );
+    println!(
+        "  `lint --format json` as a process    {:>8.2} ms ({:.1}x roxmltree)",
+        ms(process),
+        process.as_secs_f64() / parse_only.as_secs_f64()
     );
     println!("examples/local_rules.xml");
     println!(
