@@ -125,7 +125,7 @@ pub fn apply(
                 .file
                 .rules
                 .iter()
-                .find(|r| r.leading_comments.iter().any(|c| c.span == directive.span));
+                .find(|r| r.leading_comments.contains(&directive.span));
             let parsed = parse(&directive.value, text_offset(text, directive));
             let inside = lf
                 .file

@@ -211,8 +211,9 @@ pub struct Rule {
     /// Where a new `<mitre>` block goes: after the `<description>` element, or else after
     /// the last child element (none: the rule has no child element).
     pub insert_after: Option<Span>,
-    /// XML comments between the previous sibling and this rule (for inline suppression).
-    pub leading_comments: Vec<Spanned<String>>,
+    /// Where the XML comments between the previous sibling and this rule stand (a
+    /// suppression directive applies to the rule it stands before).
+    pub leading_comments: Vec<Span>,
 }
 
 impl Rule {

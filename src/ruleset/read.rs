@@ -359,13 +359,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Comments standing between `from` and `to` (for inline suppressions before a rule).
-    fn comments_between(&self, from: usize, to: usize) -> Vec<Spanned<String>> {
+    fn comments_between(&self, from: usize, to: usize) -> Vec<Span> {
         let comments = &self.doc.comments;
         let first = comments.partition_point(|c| c.start < from);
         comments[first..]
             .iter()
             .take_while(|c| c.end <= to)
-            .map(|&span| self.comment(span))
+            .copied()
             .collect()
     }
 
