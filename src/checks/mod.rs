@@ -148,6 +148,9 @@ impl<'a> Context<'a> {
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
+        let mut message = message.into();
+        // `format!` leaves room to grow; a run keeps every message until it ends.
+        message.shrink_to_fit();
         Diagnostic {
             code: check.code,
             name: check.name,
@@ -155,7 +158,7 @@ impl<'a> Context<'a> {
             file: r.file,
             span,
             rule_id: self.rule(r).id,
-            message: message.into(),
+            message,
             fix: None,
         }
     }
