@@ -312,28 +312,28 @@ impl<'a> Reader<'a> {
         self.doc.nodes.len() - 1
     }
 
-    fn take_buffer(&mut self) -> Vec<u8> {
-        self.spare.pop().unwrap_or_default()
-    }
-
-    fn give_back(&mut self, mut buffer: Vec<u8>) {
-        buffer.clear();
-        self.spare.push(buffer);
+    /// Runs `read` with `N` empty buffers from the pool, and returns them to it afterwards.
+    fn with_buffers<const N: usize, T>(
+        &mut self,
+        read: impl FnOnce(&mut Self, &mut [Vec<u8>; N]) -> T,
+    ) -> T {
+        let mut buffers: [Vec<u8>; N] =
+            std::array::from_fn(|_| self.spare.pop().unwrap_or_default());
+        let result = read(self, &mut buffers);
+        for mut buffer in buffers {
+            buffer.clear();
+            self.spare.push(buffer);
+        }
+        result
     }
 
     /// os_xml's `_ReadElem`: reads elements at `depth` until the one it started is closed
     /// (or, at the top level, until the end of the file).
     fn read_element(&mut self, depth: u32, recursion: u32) -> Result<(), Stop> {
         // os_xml's three buffers, which share one count: the length of the one in use.
-        let mut name = self.take_buffer();
-        let mut content = self.take_buffer();
-        let mut closing = self.take_buffer();
-        let result =
-            self.read_element_into(depth, recursion, &mut name, &mut content, &mut closing);
-        self.give_back(name);
-        self.give_back(content);
-        self.give_back(closing);
-        result
+        self.with_buffers(|r, [name, content, closing]| {
+            r.read_element_into(depth, recursion, name, content, closing)
+        })
     }
 
     fn read_element_into(
@@ -507,12 +507,7 @@ impl<'a> Reader<'a> {
     /// the end of its start tag. Ok(true) when the tag ends in `/` (the `>` is left unread,
     /// as os_xml leaves it: it becomes text of the enclosing element).
     fn read_attributes(&mut self, depth: u32, attr_depth: u32) -> Result<bool, XmlError> {
-        let mut attr = self.take_buffer();
-        let mut value = self.take_buffer();
-        let result = self.read_attributes_into(depth, attr_depth, &mut attr, &mut value);
-        self.give_back(attr);
-        self.give_back(value);
-        result
+        self.with_buffers(|r, [attr, value]| r.read_attributes_into(depth, attr_depth, attr, value))
     }
 
     fn read_attributes_into(
