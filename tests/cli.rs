@@ -8,7 +8,7 @@ use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
 use wazuh_mitre::report::Format;
 
-use common::cli::{lint_concise, run};
+use common::cli::{lint_concise, run, run_json};
 
 #[test]
 fn example_output_snapshots() {
@@ -39,15 +39,16 @@ fn example_output_snapshots() {
 
 #[test]
 fn json_follows_the_contract() {
-    let (code, out, _) = run(&[
-        "lint",
-        "--no-default-ruleset",
-        "--format",
-        "json",
-        "examples/local_rules.xml",
-    ]);
-    assert_eq!(code, 1);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = run_json(
+        &[
+            "lint",
+            "--no-default-ruleset",
+            "--format",
+            "json",
+            "examples/local_rules.xml",
+        ],
+        1,
+    );
     assert_eq!(v["version"], 1);
     assert_eq!(v["attack_version"], "19.2");
     let d = &v["diagnostics"][0];
@@ -257,9 +258,7 @@ fn attack_subcommand() {
     let (code, _, err) = run(&["attack", "show", "T1999"]);
     assert_eq!(code, 1);
     assert!(err.contains("not an ATT&CK Enterprise technique"), "{err}");
-    let (code, out, _) = run(&["attack", "show", "T1086", "--format", "json"]);
-    assert_eq!(code, 0);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = run_json(&["attack", "show", "T1086", "--format", "json"], 0);
     assert_eq!(v["current"]["id"], "T1059.001");
     let (_, out, _) = run(&["attack", "versions"]);
     assert!(out.lines().last().unwrap().starts_with("19.2"), "{out}");

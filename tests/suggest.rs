@@ -391,15 +391,16 @@ fn eval_on_the_community_rulesets_without_a_ruleset() {
 
 #[test]
 fn public_detections_lend_techniques_and_name_their_authors() {
-    let (code, out, err) = common::cli::run(&[
-        "suggest",
-        "--no-default-ruleset",
-        "--format",
-        "json",
-        "tests/fixtures/suggest/public.xml",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = common::cli::run_json(
+        &[
+            "suggest",
+            "--no-default-ruleset",
+            "--format",
+            "json",
+            "tests/fixtures/suggest/public.xml",
+        ],
+        0,
+    );
     for (rule, family) in [(100401, "T1114"), (100402, "T1105")] {
         let r = v["rules"]
             .as_array()
@@ -458,16 +459,17 @@ fn named_software_lends_the_techniques_attack_says_it_uses() {
 /// The naming rule gets exactly its id, at high confidence too (its author said so).
 #[test]
 fn eval_reports_what_add_tags_would_write() {
-    let (code, out, err) = common::cli::run(&[
-        "eval",
-        "--cold",
-        "--no-default-ruleset",
-        "--format",
-        "json",
-        "tests/fixtures/fix/add-tags-named/after.xml",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = common::cli::run_json(
+        &[
+            "eval",
+            "--cold",
+            "--no-default-ruleset",
+            "--format",
+            "json",
+            "tests/fixtures/fix/add-tags-named/after.xml",
+        ],
+        0,
+    );
     let add = &v["folders"][0]["add_tags"];
     for level in ["high", "medium"] {
         assert_eq!(

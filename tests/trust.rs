@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::cli::{lint_concise, run};
+use common::cli::{lint_concise, run, run_json};
 use common::oracle::manager_reads;
 use common::write;
 use std::path::Path;
@@ -181,9 +181,7 @@ fn a_folder_without_rule_files_or_a_missing_path_is_exit_2() {
 
 #[test]
 fn rules_takes_format_like_every_other_command() {
-    let (code, out, _) = run(&["rules", "--format", "json"]);
-    assert_eq!(code, 0);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = run_json(&["rules", "--format", "json"], 0);
     assert!(v.as_array().unwrap().iter().any(|c| c["code"] == "WM002"));
 }
 
@@ -239,16 +237,17 @@ fn suggestions_are_ids_the_managers_attack_knows_with_their_own_names() {
         &std::fs::read(shared.join("attack/enterprise-attack-19.2-extract.json")).unwrap(),
     )
     .unwrap();
-    let (code, out, err) = run(&[
-        "suggest",
-        "--all",
-        "--format",
-        "json",
-        "--no-default-ruleset",
-        stock.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = run_json(
+        &[
+            "suggest",
+            "--all",
+            "--format",
+            "json",
+            "--no-default-ruleset",
+            stock.to_str().unwrap(),
+        ],
+        0,
+    );
     let mut checked = 0;
     for r in v["rules"].as_array().unwrap() {
         for s in r["suggestions"].as_array().unwrap() {
@@ -404,9 +403,10 @@ type Offered = (String, String, Vec<String>);
 
 /// Suggestions for each rule of a fixture, by rule id.
 fn suggestions(path: &str) -> Vec<(u64, Vec<Offered>)> {
-    let (code, out, err) = run(&["suggest", "--format", "json", "--no-default-ruleset", path]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = run_json(
+        &["suggest", "--format", "json", "--no-default-ruleset", path],
+        0,
+    );
     v["rules"]
         .as_array()
         .unwrap()

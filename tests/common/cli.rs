@@ -18,6 +18,14 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs `args`, checks the exit status (showing standard error when it differs) and reads
+/// standard output as JSON.
+pub fn run_json(args: &[&str], expected_status: i32) -> serde_json::Value {
+    let (code, out, err) = run(args);
+    assert_eq!(code, expected_status, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+}
+
 /// `lint --no-default-ruleset --format concise ARGS...`: exit status, stdout, stderr.
 pub fn lint_concise(args: &[&str]) -> (i32, String, String) {
     let mut full = vec!["lint", "--no-default-ruleset", "--format", "concise"];
