@@ -189,6 +189,6 @@ pub fn run_checks(ctx: &Context, checks: &[&dyn Check]) -> Vec<Diagnostic> {
         check.check_workspace(ctx, &mut out);
     }
     out.retain(|d| ctx.ws.files[d.file].origin == Origin::Linted);
-    diagnostic::sort(&mut out);
+    // Unsorted: `Project::lint` sorts once, after suppressions and ignores.
     out
 }
