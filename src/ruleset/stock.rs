@@ -58,21 +58,9 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "xml"))
         .collect();
     paths.sort();
-    let names: Vec<String> = paths
-        .iter()
-        .map(|p| {
-            p.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    // The first line lists the files: see `Header`.
-    let mut out = format!(
-        "{{\"source\":{},\"names\":{},\"files\":[\n",
-        line(source),
-        line(&names)
-    );
+    // One line per file entry's start and per rule: the binary finds entries by this layout
+    // (see `lazy_files`).
+    let mut out = format!("{{\"source\":{},\"files\":[\n", line(source));
     for (i, path) in paths.iter().enumerate() {
         let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -101,19 +89,6 @@ fn index_rule(r: &Rule) -> Option<IndexRule> {
         options: r.options.clone(),
         tags: r.tagged_ids(),
     })
-}
-
-/// The index's first line, which ends with `"files":[`: closed with `]}`, it is a JSON
-/// object of its own, read without touching the rest of the table (linting the whole stock
-/// ruleset uses none of it).
-#[derive(Deserialize)]
-struct Header {
-    names: Vec<String>,
-}
-
-fn header() -> Header {
-    let first = INDEX.split_once('\n').map_or(INDEX, |(first, _)| first);
-    serde_json::from_str(&format!("{first}]}}")).expect("the embedded stock index is valid")
 }
 
 /// One file's entry in the index: its name, and its rules array, parsed only when used.
@@ -157,15 +132,13 @@ fn lazy_files() -> Vec<LazyFile> {
 /// The embedded stock files, as ruleset files, except those whose file names are in
 /// `replaced` (stock files the user lints themselves stand in for their own entries).
 pub fn embedded_files(replaced: &[&str]) -> Vec<RuleFile> {
-    if header()
-        .names
-        .iter()
-        .all(|n| replaced.contains(&n.as_str()))
-    {
+    let files = lazy_files();
+    // Linting every stock file itself uses none of the table.
+    if files.iter().all(|f| replaced.contains(&f.file.as_str())) {
         return Vec::new();
     }
     // Files parse on all cores: on a small file, this is most of the run.
-    lazy_files()
+    files
         .into_par_iter()
         .filter(|f| !replaced.contains(&f.file.as_str()))
         .map(|f| {
@@ -266,7 +239,6 @@ mod tests {
     fn file_entries_split_by_layout_are_those_of_the_json() {
         #[derive(Deserialize)]
         struct Index {
-            names: Vec<String>,
             files: Vec<File>,
         }
         #[derive(Deserialize)]
@@ -277,7 +249,6 @@ mod tests {
         let index: Index = serde_json::from_str(INDEX).unwrap();
         let lazy = lazy_files();
         assert_eq!(lazy.len(), index.files.len());
-        assert_eq!(index.names.len(), index.files.len());
         for (l, f) in lazy.iter().zip(&index.files) {
             assert_eq!(l.file, f.file);
             let rules: Vec<serde_json::Value> = serde_json::from_str(l.rules).unwrap();
