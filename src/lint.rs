@@ -21,7 +21,7 @@ pub struct LoadOptions {
     /// A newer STIX bundle to use as the newest version.
     pub attack_data: Option<PathBuf>,
     /// Parse ATT&CK's text table (descriptions, software, procedures) while the files are
-    /// read: for runs that will use it (suggest, coverage).
+    /// read: for runs that will use it (suggest, eval, coverage).
     pub attack_text: bool,
 }
 
