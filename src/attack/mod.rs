@@ -7,6 +7,7 @@ pub mod search;
 pub mod stix;
 
 use model::{Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable};
+use rustc_hash::FxHashMap as FastMap;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -35,10 +36,31 @@ const EMBEDDED: &[(&str, &str)] = &[
 const EMBEDDED_TEXT: &str = include_str!("../../rules-db/attack/text-v18.1.json");
 
 /// One ATT&CK version with its lookup indexes.
+///
+/// An embedded version's techniques are parsed one by one, when first asked for: a lint of
+/// one file looks up a handful of ids, and parsing all four tables whole was most of its run.
 #[derive(Debug)]
 pub struct AttackVersion {
-    table: VersionTable,
-    by_id: HashMap<String, usize>,
+    version: String,
+    source: String,
+    tactics: Vec<Tactic>,
+    techniques: Vec<LazyTechnique>,
+    by_id: FastMap<String, usize>,
+}
+
+/// A technique's line of the embedded table, and the technique once parsed.
+#[derive(Debug)]
+struct LazyTechnique {
+    json: &'static str,
+    parsed: OnceLock<Technique>,
+}
+
+impl LazyTechnique {
+    fn get(&self) -> &Technique {
+        self.parsed.get_or_init(|| {
+            serde_json::from_str(self.json).expect("embedded ATT&CK table is valid JSON")
+        })
+    }
 }
 
 /// The chain from an id to what currently stands for it in one version.
@@ -69,44 +91,113 @@ impl<'a> Resolution<'a> {
     }
 }
 
+/// An embedded table split by the generator's layout (`generate::render_version`): the
+/// header and tactics as JSON, then one technique per line between `"techniques":[` and the
+/// closing `]}`. The regeneration test keeps the tables in this layout.
+fn split_version_table(json: &'static str) -> (VersionTable, Vec<&'static str>) {
+    const TECHNIQUES: &str = "\n\"techniques\":[\n";
+    let at = json
+        .find(TECHNIQUES)
+        .expect("embedded ATT&CK table has a techniques list");
+    let header: VersionTable =
+        serde_json::from_str(&format!("{}\"techniques\":[]}}", &json[..=at]))
+            .expect("embedded ATT&CK table is valid JSON");
+    let body = json[at + TECHNIQUES.len()..]
+        .strip_suffix("]}\n")
+        .expect("embedded ATT&CK table ends its techniques list");
+    let lines = body
+        .lines()
+        .map(|l| l.strip_suffix(',').unwrap_or(l))
+        .collect();
+    (header, lines)
+}
+
+/// `{"id":"T1001",...`: the id, read without parsing the line.
+fn line_id(line: &str) -> &str {
+    line.strip_prefix("{\"id\":\"")
+        .and_then(|rest| rest.split('"').next())
+        .expect("each technique line starts with its id")
+}
+
 impl AttackVersion {
     pub fn from_table(table: VersionTable) -> Self {
-        let by_id = table
+        let techniques = table
             .techniques
+            .into_iter()
+            .map(|t| LazyTechnique {
+                json: "",
+                parsed: OnceLock::from(t),
+            })
+            .collect();
+        Self::with_techniques(table.version, table.source, table.tactics, techniques)
+    }
+
+    fn embedded(json: &'static str) -> Self {
+        let (header, lines) = split_version_table(json);
+        let techniques = lines
+            .into_iter()
+            .map(|json| LazyTechnique {
+                json,
+                parsed: OnceLock::new(),
+            })
+            .collect();
+        Self::with_techniques(header.version, header.source, header.tactics, techniques)
+    }
+
+    fn with_techniques(
+        version: String,
+        source: String,
+        tactics: Vec<Tactic>,
+        techniques: Vec<LazyTechnique>,
+    ) -> Self {
+        let by_id = techniques
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.id.clone(), i))
+            .map(|(i, t)| {
+                let id = match t.parsed.get() {
+                    Some(t) => t.id.clone(),
+                    None => line_id(t.json).to_string(),
+                };
+                (id, i)
+            })
             .collect();
-        AttackVersion { table, by_id }
+        AttackVersion {
+            version,
+            source,
+            tactics,
+            techniques,
+            by_id,
+        }
     }
 
     pub fn version(&self) -> &str {
-        &self.table.version
+        &self.version
     }
 
     pub fn source(&self) -> &str {
-        &self.table.source
+        &self.source
     }
 
     pub fn technique(&self, id: &str) -> Option<&Technique> {
-        self.by_id.get(id).map(|&i| &self.table.techniques[i])
+        self.by_id.get(id).map(|&i| self.techniques[i].get())
     }
 
-    pub fn techniques(&self) -> &[Technique] {
-        &self.table.techniques
+    /// Every technique, in the table's order (parses those not yet parsed).
+    pub fn techniques(&self) -> impl ExactSizeIterator<Item = &Technique> + Clone + '_ {
+        self.techniques.iter().map(LazyTechnique::get)
     }
 
     /// Tactics in matrix order.
     pub fn tactics(&self) -> &[Tactic] {
-        &self.table.tactics
+        &self.tactics
     }
 
     pub fn tactic(&self, id: &str) -> Option<&Tactic> {
-        self.table.tactics.iter().find(|t| t.id == id)
+        self.tactics.iter().find(|t| t.id == id)
     }
 
     pub fn tactic_by_shortname(&self, shortname: &str) -> Option<&Tactic> {
-        self.table.tactics.iter().find(|t| t.shortname == shortname)
+        self.tactics.iter().find(|t| t.shortname == shortname)
     }
 
     /// Whether `id` is defined and active here.
@@ -134,8 +225,7 @@ impl AttackVersion {
 
     /// The tactics of a technique as tactic records of this version.
     pub fn tactics_of(&self, technique: &Technique) -> Vec<&Tactic> {
-        self.table
-            .tactics
+        self.tactics
             .iter()
             .filter(|t| technique.tactics.contains(&t.shortname))
             .collect()
@@ -188,9 +278,7 @@ impl Slot {
             let json = self
                 .embedded_json
                 .expect("a slot without embedded data is filled when it is made");
-            let table: VersionTable =
-                serde_json::from_str(json).expect("embedded ATT&CK table is valid JSON");
-            AttackVersion::from_table(table)
+            AttackVersion::embedded(json)
         })
     }
 }
@@ -350,6 +438,24 @@ mod tests {
         assert!(h.contains(&("19.2", Status::Revoked)));
         assert!(db.history("T1685").iter().all(|(v, _)| *v == "19.2"));
         assert!(db.version("13.1").unwrap().technique("T1685").is_none());
+    }
+
+    /// The line-by-line reading of an embedded table finds what a whole JSON parse finds.
+    #[test]
+    fn embedded_tables_read_by_line_are_those_of_the_json() {
+        for (name, json) in EMBEDDED {
+            let whole: VersionTable = serde_json::from_str(json).unwrap();
+            let lazy = AttackVersion::embedded(json);
+            assert_eq!(lazy.version(), whole.version);
+            assert_eq!(lazy.source(), whole.source);
+            assert_eq!(lazy.tactics(), &whole.tactics[..], "{name}");
+            assert_eq!(lazy.techniques().len(), whole.techniques.len(), "{name}");
+            assert!(lazy.techniques().eq(whole.techniques.iter()), "{name}");
+            for t in &whole.techniques {
+                assert_eq!(lazy.technique(&t.id), Some(t), "{name} {}", t.id);
+            }
+            assert!(whole.techniques.len() > 500, "{name}");
+        }
     }
 
     #[test]

@@ -148,7 +148,8 @@ impl SearchIndex {
         use rayon::prelude::*;
         let docs = version
             .techniques()
-            .par_iter()
+            .collect::<Vec<_>>()
+            .into_par_iter()
             .filter(|t| t.status == Status::Active)
             .map(|t| {
                 let mut terms: HashMap<String, f64> = HashMap::new();

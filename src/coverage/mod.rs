@@ -302,7 +302,6 @@ pub fn build(
     for tactic in version.tactics() {
         let mut cells: Vec<Cell> = version
             .techniques()
-            .iter()
             .filter(|t| !t.sub && version.is_active(&t.id) && t.tactics.contains(&tactic.shortname))
             .map(|t| {
                 let covered_by: Vec<String> = family
@@ -488,7 +487,6 @@ pub fn build(
             .len(),
         techniques_total: version
             .techniques()
-            .iter()
             .filter(|t| !t.sub && version.is_active(&t.id) && relevance.is_relevant(t))
             .count(),
         techniques_covered: family

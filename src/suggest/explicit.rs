@@ -71,11 +71,7 @@ impl ExplicitMentions {
     pub fn new(version: &AttackVersion) -> Self {
         let mut by_name: HashMap<String, String> = HashMap::new();
         let mut seen_twice: Vec<String> = Vec::new();
-        for t in version
-            .techniques()
-            .iter()
-            .filter(|t| t.status == Status::Active)
-        {
+        for t in version.techniques().filter(|t| t.status == Status::Active) {
             let name = t.name.to_ascii_lowercase();
             let single_short = !name.contains(' ') && name.len() < 6;
             if single_short || GENERIC_NAMES.contains(&name.as_str()) {

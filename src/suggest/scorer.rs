@@ -104,7 +104,6 @@ pub fn manager_id(id: &str, attack: &AttackVersion, manager: &AttackVersion) -> 
     let name = attack.technique(id).map(|t| t.name.as_str()).unwrap_or("");
     let mut olds: Vec<&str> = attack
         .techniques()
-        .iter()
         .filter(|t| t.revoked_by.as_deref() == Some(id) && manager.is_active(&t.id))
         .map(|t| t.id.as_str())
         .collect();
