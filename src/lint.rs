@@ -23,6 +23,19 @@ pub struct LoadOptions {
     /// Parse ATT&CK's text table (descriptions, software, procedures) while the files are
     /// read: for runs that will use it (suggest, eval, coverage).
     pub attack_text: bool,
+    /// Which of the embedded stock files stand in when no ruleset is given.
+    pub stock: StockFiles,
+}
+
+/// Which embedded stock files a run builds when they stand in for a ruleset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StockFiles {
+    /// Every one: for commands that look at the whole ruleset (suggest's neighbours,
+    /// coverage's effective map).
+    #[default]
+    All,
+    /// Only those the linted rules can see through ids and groups (lint).
+    Needed,
 }
 
 /// A usage or input problem that stops the run before any analysis (exit status 2).
@@ -91,20 +104,22 @@ impl Project {
         let files = discover::expand_paths(&opts.paths).map_err(UsageError)?;
         // No ruleset given or installed: the embedded index of the stock ruleset stands in,
         // less the stock files being linted themselves.
-        let embedded = if rulesets.is_empty() && !opts.no_default_ruleset {
-            let names: Vec<&str> = files
-                .iter()
-                .filter_map(|f| f.file_name().and_then(|n| n.to_str()))
-                .collect();
-            crate::ruleset::stock::embedded_files(&names)
+        let stock_stands_in = rulesets.is_empty() && !opts.no_default_ruleset;
+        let replaced: Vec<&str> = files
+            .iter()
+            .filter_map(|f| f.file_name().and_then(|n| n.to_str()))
+            .collect();
+        // Every stock file is built while the files are read; only those needed, after.
+        let all_stock = if stock_stands_in && opts.stock == StockFiles::All {
+            crate::ruleset::stock::embedded_files(&replaced)
         } else {
-            Vec::new()
+            None
         };
-        let have_ruleset = !rulesets.is_empty() || !embedded.is_empty();
+        let mut have_ruleset = !rulesets.is_empty() || all_stock.is_some();
         // The ATT&CK tables are parsed while the files are read: on a small file, start-up
         // is most of the run.
         let (ws, ()) = rayon::join(
-            || Workspace::load_after(embedded, &files, &rulesets),
+            || Workspace::load_after(all_stock.unwrap_or_default(), &files, &rulesets),
             || {
                 db.preload(&[&attack_version, &manager_version]);
                 if opts.attack_text {
@@ -112,7 +127,14 @@ impl Project {
                 }
             },
         );
-        let ws = ws.map_err(UsageError)?;
+        let mut ws = ws.map_err(UsageError)?;
+        if stock_stands_in && opts.stock == StockFiles::Needed {
+            let linted: Vec<&crate::ruleset::Rule> =
+                ws.files.iter().flat_map(|f| &f.file.rules).collect();
+            let stock = crate::ruleset::stock::embedded_files_for(&replaced, &linted);
+            have_ruleset |= stock.is_some();
+            ws.load_first(stock.unwrap_or_default());
+        }
         let replay = LoadReplay::run(&ws, have_ruleset);
         let settings = CheckSettings {
             missing_technique_min_level: config.missing_technique_min_level.unwrap_or(1),

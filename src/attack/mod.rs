@@ -7,7 +7,6 @@ pub mod search;
 pub mod stix;
 
 use model::{Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable};
-use rustc_hash::FxHashMap as FastMap;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -44,15 +43,16 @@ pub struct AttackVersion {
     version: String,
     source: String,
     tactics: Vec<Tactic>,
+    /// Sorted by id: lookups search it, with no index to build.
     techniques: Vec<LazyTechnique>,
-    by_id: FastMap<String, usize>,
 }
 
-/// A technique's line of the embedded table, and the technique once parsed.
+/// A technique's line of the embedded table, and the technique once parsed (a bundle's
+/// techniques come parsed, with no line).
 #[derive(Debug)]
 struct LazyTechnique {
     json: &'static str,
-    parsed: OnceLock<Technique>,
+    parsed: OnceLock<Box<Technique>>,
 }
 
 impl LazyTechnique {
@@ -60,6 +60,14 @@ impl LazyTechnique {
         self.parsed.get_or_init(|| {
             serde_json::from_str(self.json).expect("embedded ATT&CK table is valid JSON")
         })
+    }
+
+    fn id(&self) -> &str {
+        if self.json.is_empty() {
+            &self.get().id
+        } else {
+            line_id(self.json)
+        }
     }
 }
 
@@ -93,7 +101,7 @@ impl<'a> Resolution<'a> {
 
 /// An embedded table split by the generator's layout (`generate::render_version`): the
 /// header and tactics as JSON, then one technique per line between `"techniques":[` and the
-/// closing `]}`. The regeneration test keeps the tables in this layout.
+/// closing `]}`, sorted by id. The regeneration test keeps the tables in this layout.
 fn split_version_table(json: &'static str) -> (VersionTable, Vec<&'static str>) {
     const TECHNIQUES: &str = "\n\"techniques\":[\n";
     let at = json
@@ -105,10 +113,13 @@ fn split_version_table(json: &'static str) -> (VersionTable, Vec<&'static str>) 
     let body = json[at + TECHNIQUES.len()..]
         .strip_suffix("]}\n")
         .expect("embedded ATT&CK table ends its techniques list");
-    let lines = body
-        .lines()
-        .map(|l| l.strip_suffix(',').unwrap_or(l))
-        .collect();
+    let mut lines = Vec::with_capacity(1024);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body.as_bytes()) {
+        let line = &body[start..end];
+        lines.push(line.strip_suffix(',').unwrap_or(line));
+        start = end + 1;
+    }
     (header, lines)
 }
 
@@ -120,53 +131,37 @@ fn line_id(line: &str) -> &str {
 }
 
 impl AttackVersion {
-    pub fn from_table(table: VersionTable) -> Self {
-        let techniques = table
-            .techniques
-            .into_iter()
-            .map(|t| LazyTechnique {
-                json: "",
-                parsed: OnceLock::from(t),
-            })
-            .collect();
-        Self::with_techniques(table.version, table.source, table.tactics, techniques)
+    pub fn from_table(mut table: VersionTable) -> Self {
+        table.techniques.sort_by(|a, b| a.id.cmp(&b.id));
+        table.techniques.dedup_by(|a, b| a.id == b.id);
+        AttackVersion {
+            version: table.version,
+            source: table.source,
+            tactics: table.tactics,
+            techniques: table
+                .techniques
+                .into_iter()
+                .map(|t| LazyTechnique {
+                    json: "",
+                    parsed: OnceLock::from(Box::new(t)),
+                })
+                .collect(),
+        }
     }
 
     fn embedded(json: &'static str) -> Self {
         let (header, lines) = split_version_table(json);
-        let techniques = lines
-            .into_iter()
-            .map(|json| LazyTechnique {
-                json,
-                parsed: OnceLock::new(),
-            })
-            .collect();
-        Self::with_techniques(header.version, header.source, header.tactics, techniques)
-    }
-
-    fn with_techniques(
-        version: String,
-        source: String,
-        tactics: Vec<Tactic>,
-        techniques: Vec<LazyTechnique>,
-    ) -> Self {
-        let by_id = techniques
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let id = match t.parsed.get() {
-                    Some(t) => t.id.clone(),
-                    None => line_id(t.json).to_string(),
-                };
-                (id, i)
-            })
-            .collect();
         AttackVersion {
-            version,
-            source,
-            tactics,
-            techniques,
-            by_id,
+            version: header.version,
+            source: header.source,
+            tactics: header.tactics,
+            techniques: lines
+                .into_iter()
+                .map(|json| LazyTechnique {
+                    json,
+                    parsed: OnceLock::new(),
+                })
+                .collect(),
         }
     }
 
@@ -179,12 +174,15 @@ impl AttackVersion {
     }
 
     pub fn technique(&self, id: &str) -> Option<&Technique> {
-        self.by_id.get(id).map(|&i| self.techniques[i].get())
+        self.techniques
+            .binary_search_by(|t| t.id().cmp(id))
+            .ok()
+            .map(|i| self.techniques[i].get())
     }
 
     /// Every technique, in the table's order (parses those not yet parsed).
     pub fn techniques(&self) -> impl ExactSizeIterator<Item = &Technique> + Clone + '_ {
-        self.techniques.iter().map(LazyTechnique::get)
+        self.techniques.iter().map(|t| t.get())
     }
 
     /// Tactics in matrix order.
@@ -455,6 +453,7 @@ mod tests {
                 assert_eq!(lazy.technique(&t.id), Some(t), "{name} {}", t.id);
             }
             assert!(whole.techniques.len() > 500, "{name}");
+            assert!(lazy.technique("T0000").is_none());
         }
     }
 

@@ -10,7 +10,7 @@
 //! **Fix:** none automatic; the message names a close group when there is one.
 
 use super::{Check, CheckInfo, Context, Diagnostic, Scope, Severity};
-use crate::ruleset::load::LoadEvent;
+use crate::ruleset::load::{same_group_squashed, LoadEvent};
 
 pub struct UnknownParentGroup;
 
@@ -22,13 +22,6 @@ static INFO: CheckInfo = CheckInfo {
     fix: None,
     scope: Scope::Rules,
 };
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
 
 impl Check for UnknownParentGroup {
     fn info(&self) -> &'static CheckInfo {
@@ -55,11 +48,10 @@ impl Check for UnknownParentGroup {
                     ctx.location(l)
                 ),
                 None => {
-                    let wanted = squash(&p.value);
                     let close = ctx
                         .replay
                         .group_names(rule)
-                        .filter(|g| squash(g) == wanted)
+                        .filter(|g| same_group_squashed(g, &p.value))
                         .min();
                     match close {
                         Some(g) => format!("is carried by no loaded rule (did you mean `{g}`?)"),

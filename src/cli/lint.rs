@@ -3,7 +3,7 @@
 use super::{stdout_color, usage_error, LoadArgs};
 use crate::checks::registry::Selection;
 use crate::checks::Severity;
-use crate::lint::{Project, Summary};
+use crate::lint::{LoadOptions, Project, StockFiles, Summary};
 use crate::report::{self, Format};
 use clap::Args;
 use std::process::ExitCode;
@@ -60,7 +60,12 @@ pub fn run(args: LintArgs) -> ExitCode {
         return usage_error(e);
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
-    let project = match Project::load(&args.load.load_options(), config) {
+    // Lint builds only the stock files its rules can see: a one-file run skips the rest.
+    let opts = LoadOptions {
+        stock: StockFiles::Needed,
+        ..args.load.load_options()
+    };
+    let project = match Project::load(&opts, config) {
         Ok(p) => p,
         Err(e) => return usage_error(e),
     };

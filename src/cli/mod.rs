@@ -94,6 +94,7 @@ impl LoadArgs {
             manager_attack: self.manager_attack.clone(),
             attack_data: self.attack_data.clone(),
             attack_text: false,
+            stock: crate::lint::StockFiles::All,
         }
     }
 

@@ -113,6 +113,18 @@ impl Workspace {
         Ok(ws)
     }
 
+    /// Puts ruleset `files` (the embedded stock index) before every file read: they load
+    /// first. Call before any `RuleRef` into the workspace is taken.
+    pub fn load_first(&mut self, files: Vec<RuleFile>) {
+        self.files.splice(
+            0..0,
+            files.into_iter().map(|file| LoadedFile {
+                file,
+                origin: Origin::Ruleset,
+            }),
+        );
+    }
+
     pub fn rule(&self, r: RuleRef) -> &Rule {
         &self.files[r.file].file.rules[r.rule]
     }
@@ -186,6 +198,10 @@ pub enum LoadEvent {
     Dropped { rule: RuleRef },
 }
 
+/// How many of the rules an `if_group` names `parents_of` returns: the first few, in load
+/// order, carry the group's meaning.
+pub const GROUP_PARENTS: usize = 8;
+
 /// A deployment unit: 0 for the `--ruleset` folders, then one per folder of files given.
 pub type Unit = usize;
 const BASE: Unit = 0;
@@ -219,14 +235,29 @@ struct Definitions<'w> {
 /// How the manager matches `if_group` (os_regex's OS_Match): `|` separates alternatives,
 /// each found case-insensitively anywhere in the group name, or at its start after `^`.
 pub fn group_pattern_matches(pattern: &str, group: &str) -> bool {
-    let group = group.to_ascii_lowercase();
-    pattern.split('|').any(|alt| {
-        let alt = alt.to_ascii_lowercase();
-        match alt.strip_prefix('^') {
-            Some(start) => group.starts_with(start),
-            None => !alt.is_empty() && group.contains(&alt),
+    let group = group.as_bytes();
+    pattern.split('|').any(|alt| match alt.strip_prefix('^') {
+        Some(start) => group
+            .get(..start.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(start.as_bytes())),
+        None => {
+            !alt.is_empty()
+                && group
+                    .windows(alt.len())
+                    .any(|w| w.eq_ignore_ascii_case(alt.as_bytes()))
         }
     })
+}
+
+/// Whether two group names agree spelt without case and punctuation: one name mistyped
+/// (`authentication-failed` for `authentication_failed`).
+pub fn same_group_squashed(a: &str, b: &str) -> bool {
+    fn squash(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase())
+    }
+    squash(a).eq(squash(b))
 }
 
 fn units_of(ws: &Workspace) -> Vec<Unit> {
@@ -510,7 +541,11 @@ impl LoadReplay {
                 }
             } else {
                 // A group names many rules; the first few carry its meaning.
-                out.extend(self.rules_in_group(r, &p.value).into_iter().take(8));
+                out.extend(
+                    self.rules_in_group(r, &p.value)
+                        .into_iter()
+                        .take(GROUP_PARENTS),
+                );
             }
         }
         out.sort();

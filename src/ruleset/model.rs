@@ -105,6 +105,17 @@ impl ParentKind {
             ParentKind::IfMatchedGroup => "if_matched_group",
         }
     }
+    /// The kind an element name stands for (`if_sid`, ...).
+    pub fn from_element(element: &str) -> Option<ParentKind> {
+        [
+            ParentKind::IfSid,
+            ParentKind::IfMatchedSid,
+            ParentKind::IfGroup,
+            ParentKind::IfMatchedGroup,
+        ]
+        .into_iter()
+        .find(|k| k.element() == element)
+    }
     pub fn names_rule_ids(self) -> bool {
         matches!(self, ParentKind::IfSid | ParentKind::IfMatchedSid)
     }

@@ -7,11 +7,16 @@
 //! level, the attributes that change loading (`noalert`, `overwrite`), its groups, parents,
 //! options and ATT&CK ids: no descriptions, no match logic.
 
+use super::load::{
+    group_pattern_matches, same_group_squashed, LoadEvent, LoadReplay, RuleRef, Workspace,
+    GROUP_PARENTS,
+};
 use super::model::*;
 use super::read::{read_path, split_list};
 use super::span::Span;
 use crate::generated::{line, push_lines};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet as FastSet;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,7 +30,7 @@ pub const SOURCE: &str = "github.com/wazuh/wazuh tag v4.14.7 (a42268a27c555d9348
 /// What the index stands for, as shown in paths of its rules.
 pub const LABEL: &str = "<embedded Wazuh 4.14.7 ruleset>";
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct IndexRule {
     id: u32,
     level: i64,
@@ -58,19 +63,241 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "xml"))
         .collect();
     paths.sort();
+    let mut files: Vec<(String, Vec<IndexRule>)> = Vec::new();
+    for path in &paths {
+        let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        files.push((
+            name.into_owned(),
+            file.rules.iter().filter_map(index_rule).collect(),
+        ));
+    }
+    let summaries = summarise(&files);
     // One line per file entry's start and per rule: the binary finds entries by this layout
     // (see `lazy_files`).
     let mut out = format!("{{\"source\":{},\"files\":[\n", line(source));
-    for (i, path) in paths.iter().enumerate() {
-        let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        out.push_str(&format!("{{\"file\":{},\"rules\":[\n", line(&name)));
-        let rules: Vec<IndexRule> = file.rules.iter().filter_map(index_rule).collect();
-        push_lines(&mut out, &rules);
-        out.push_str(if i + 1 < paths.len() { "]},\n" } else { "]}\n" });
+    for (i, ((_, rules), summary)) in files.iter().zip(&summaries).enumerate() {
+        let head = line(summary);
+        out.push_str(&head[..head.len() - 1]);
+        out.push_str(",\"rules\":[\n");
+        push_lines(&mut out, rules);
+        out.push_str(if i + 1 < files.len() { "]},\n" } else { "]}\n" });
     }
     out.push_str("]}\n");
     Ok(out)
+}
+
+/// What a stock file defines and what it needs from the others, so that a lint of a few
+/// files builds only the stock files it can see (`embedded_files_for`).
+#[derive(Debug, Serialize, Deserialize)]
+struct FileSummary {
+    file: String,
+    /// The rule ids it defines, as inclusive ranges.
+    ids: Vec<(u32, u32)>,
+    /// Every group its rules carry (own or enclosing), sorted.
+    groups: Vec<String>,
+    /// The files (indexes into the table) that define an id it defines or names as a
+    /// parent, or carry a group its `if_group`/`if_matched_group` names.
+    needs: Vec<usize>,
+}
+
+fn summarise(files: &[(String, Vec<IndexRule>)]) -> Vec<FileSummary> {
+    let mut summaries: Vec<FileSummary> = files
+        .iter()
+        .map(|(name, rules)| {
+            let mut ids: Vec<u32> = rules.iter().map(|r| r.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut groups: Vec<String> = rules
+                .iter()
+                .flat_map(index_rule_groups)
+                .map(str::to_string)
+                .collect();
+            groups.sort();
+            groups.dedup();
+            FileSummary {
+                file: name.clone(),
+                ids: id_ranges(&ids),
+                groups,
+                needs: Vec::new(),
+            }
+        })
+        .collect();
+    // The whole stock ruleset replayed, as a run with nothing replaced replays it.
+    let mut ws = Workspace::default();
+    ws.load_first(
+        files
+            .iter()
+            .map(|(name, rules)| rule_file(name, rules.clone()))
+            .collect(),
+    );
+    let replay = LoadReplay::run(&ws, true);
+    let order: Vec<RuleRef> = ws.rule_refs().collect();
+    let skipped: FastSet<RuleRef> = replay
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            LoadEvent::DuplicateId { rule, .. } => Some(*rule),
+            _ => None,
+        })
+        .collect();
+    let in_tables = |r: &RuleRef| !replay.dropped.contains(r) && !skipped.contains(r);
+    for (i, lf) in ws.files.iter().enumerate() {
+        let mut ids: Vec<u32> = Vec::new();
+        let mut patterns: Vec<&str> = Vec::new();
+        for r in &lf.file.rules {
+            ids.extend(r.id);
+            for p in &r.parents {
+                if p.kind.names_rule_ids() {
+                    ids.extend(p.value.parse::<u32>().ok());
+                } else {
+                    patterns.push(&p.value);
+                }
+            }
+        }
+        patterns.sort_unstable();
+        patterns.dedup();
+        let by_id = Wanted {
+            ids,
+            group_patterns: Vec::new(),
+        };
+        let mut needs: FastSet<usize> = by_id
+            .files(summaries.iter().map(|s| (&s.ids[..], &s.groups[..])))
+            .into_iter()
+            .collect();
+        for p in patterns {
+            needs.extend(carrier_files(&ws, &order, &in_tables, p));
+        }
+        needs.remove(&i);
+        let mut needs: Vec<usize> = needs.into_iter().collect();
+        needs.sort_unstable();
+        summaries[i].needs = needs;
+    }
+    summaries
+}
+
+/// The files of the carriers of an `if_group` pattern that decide, for a stock rule naming
+/// it, whether the replay keeps the rule and what `parents_of` returns: in load order, every
+/// carrier up to the first of each kind (a group equal to the pattern, a group it matches),
+/// the first kept ones of each kind, and the first `GROUP_PARENTS` kept ones of the kind the
+/// group table answers with (the equal group when any kept rule has it). A carrier past
+/// these is seen by no check of a rule outside the stock ruleset.
+fn carrier_files(
+    ws: &Workspace,
+    order: &[RuleRef],
+    in_tables: &dyn Fn(&RuleRef) -> bool,
+    pattern: &str,
+) -> FastSet<usize> {
+    let kinds = |r: RuleRef| {
+        let rule = ws.rule(r);
+        (
+            rule.all_groups().any(|g| g == pattern),
+            rule.all_groups().any(|g| group_pattern_matches(pattern, g)),
+        )
+    };
+    let (mut all_exact, mut all_any, mut kept_exact, mut kept_any) = (0, 0, 0, 0);
+    for &r in order {
+        let (exact, any) = kinds(r);
+        all_exact += usize::from(exact);
+        all_any += usize::from(any);
+        if in_tables(&r) {
+            kept_exact += usize::from(exact);
+            kept_any += usize::from(any);
+        }
+    }
+    let targets = [
+        all_exact.min(1),
+        all_any.min(1),
+        if kept_exact > 0 {
+            kept_exact.min(GROUP_PARENTS)
+        } else {
+            0
+        },
+        if kept_exact > 0 {
+            kept_any.min(1)
+        } else {
+            kept_any.min(GROUP_PARENTS)
+        },
+    ];
+    let mut seen = [0; 4];
+    let mut out = FastSet::default();
+    for &r in order {
+        if seen.iter().zip(&targets).all(|(s, t)| s >= t) {
+            break;
+        }
+        let (exact, any) = kinds(r);
+        if !(exact || any) {
+            continue;
+        }
+        out.insert(r.file);
+        let kept = in_tables(&r);
+        seen[0] += usize::from(exact);
+        seen[1] += usize::from(any);
+        seen[2] += usize::from(exact && kept);
+        seen[3] += usize::from(any && kept);
+    }
+    out
+}
+
+/// The groups an index rule carries: its enclosing `<group name>` names, then its own.
+fn index_rule_groups(r: &IndexRule) -> impl Iterator<Item = &str> {
+    split_list(&r.enclosing, &[','])
+        .into_iter()
+        .map(|(g, _)| g)
+        .chain(r.groups.iter().map(String::as_str))
+}
+
+/// Sorted, distinct ids as inclusive ranges.
+fn id_ranges(ids: &[u32]) -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for &id in ids {
+        match ranges.last_mut() {
+            Some((_, hi)) if *hi + 1 == id => *hi = id,
+            _ => ranges.push((id, id)),
+        }
+    }
+    ranges
+}
+
+/// The ids and `if_group` patterns some rules name, to find the stock files that define or
+/// carry them.
+#[derive(Default)]
+struct Wanted<'a> {
+    ids: Vec<u32>,
+    group_patterns: Vec<&'a str>,
+}
+
+impl Wanted<'_> {
+    /// Indexes of the files (given as their id ranges and groups) that define a wanted id or
+    /// carry a group a wanted pattern matches as the manager matches it, or that, spelt
+    /// without case and punctuation, it names (the "did you mean" of an unknown group).
+    fn files<'f>(
+        mut self,
+        files: impl Iterator<Item = (&'f [(u32, u32)], &'f [String])>,
+    ) -> Vec<usize> {
+        self.ids.sort_unstable();
+        self.ids.dedup();
+        self.group_patterns.sort_unstable();
+        self.group_patterns.dedup();
+        let defines = |ranges: &[(u32, u32)]| {
+            ranges.iter().any(|&(lo, hi)| {
+                let at = self.ids.partition_point(|&id| id < lo);
+                self.ids.get(at).is_some_and(|&id| id <= hi)
+            })
+        };
+        let carries = |groups: &[String]| {
+            groups.iter().any(|g| {
+                self.group_patterns
+                    .iter()
+                    .any(|p| group_pattern_matches(p, g) || same_group_squashed(p, g))
+            })
+        };
+        files
+            .enumerate()
+            .filter(|(_, (ranges, groups))| defines(ranges) || carries(groups))
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 fn index_rule(r: &Rule) -> Option<IndexRule> {
@@ -91,9 +318,9 @@ fn index_rule(r: &Rule) -> Option<IndexRule> {
     })
 }
 
-/// One file's entry in the index: its name, and its rules array, parsed only when used.
+/// One file's entry in the index: its summary, and its rules array, parsed only when used.
 struct LazyFile {
-    file: String,
+    summary: FileSummary,
     rules: &'static str,
 }
 
@@ -103,7 +330,9 @@ struct LazyFile {
 /// last `]`. The regeneration test keeps the table in this layout.
 fn lazy_files() -> Vec<LazyFile> {
     const START: &str = "\n{\"file\":";
-    let mut starts: Vec<usize> = INDEX.match_indices(START).map(|(i, _)| i + 1).collect();
+    let mut starts: Vec<usize> = memchr::memmem::find_iter(INDEX.as_bytes(), START)
+        .map(|i| i + 1)
+        .collect();
     let end = INDEX
         .rfind("\n]}")
         .expect("the embedded stock index is complete");
@@ -113,16 +342,12 @@ fn lazy_files() -> Vec<LazyFile> {
         .map(|w| {
             let entry = &INDEX[w[0]..w[1]];
             let first = entry.split_once('\n').map_or(entry, |(first, _)| first);
-            #[derive(Deserialize)]
-            struct Name {
-                file: String,
-            }
-            let name: Name = serde_json::from_str(&format!("{first}]}}"))
+            let summary: FileSummary = serde_json::from_str(&format!("{first}]}}"))
                 .expect("the embedded stock index is valid");
             let open = first.len() - 1;
             let close = entry.rfind(']').expect("the embedded stock index is valid");
             LazyFile {
-                file: name.file,
+                summary,
                 rules: &entry[open..=close],
             }
         })
@@ -131,59 +356,110 @@ fn lazy_files() -> Vec<LazyFile> {
 
 /// The embedded stock files, as ruleset files, except those whose file names are in
 /// `replaced` (stock files the user lints themselves stand in for their own entries).
-pub fn embedded_files(replaced: &[&str]) -> Vec<RuleFile> {
+/// `None` when every stock file is replaced.
+pub fn embedded_files(replaced: &[&str]) -> Option<Vec<RuleFile>> {
     let files = lazy_files();
-    // Linting every stock file itself uses none of the table.
-    if files.iter().all(|f| replaced.contains(&f.file.as_str())) {
-        return Vec::new();
+    let kept: Vec<bool> = files
+        .iter()
+        .map(|f| !replaced.contains(&f.summary.file.as_str()))
+        .collect();
+    build(files, &kept)
+}
+
+/// The same, less the stock files `rules` cannot see: only those that define an id they
+/// define or name as a parent, carry a group their `if_group`s name, and what those files
+/// need in turn. For lint: a rule's findings depend on no other stock file (a test lints
+/// many files both ways), and a one-file lint need not build 4,500 rules. With a stock
+/// file replaced, every other one.
+pub fn embedded_files_for(replaced: &[&str], rules: &[&Rule]) -> Option<Vec<RuleFile>> {
+    let files = lazy_files();
+    // The summaries' `needs` are those of the whole stock ruleset: with a stock file replaced,
+    // what the others need from it may lie elsewhere.
+    if files
+        .iter()
+        .any(|f| replaced.contains(&f.summary.file.as_str()))
+    {
+        return embedded_files(replaced);
+    }
+    let mut wanted = Wanted::default();
+    for r in rules {
+        wanted.ids.extend(r.id);
+        for p in &r.parents {
+            if p.kind.names_rule_ids() {
+                wanted.ids.extend(p.value.parse::<u32>().ok());
+            } else {
+                wanted.group_patterns.push(&p.value);
+            }
+        }
+    }
+    let mut needed = vec![false; files.len()];
+    let mut stack = wanted.files(
+        files
+            .iter()
+            .map(|f| (&f.summary.ids[..], &f.summary.groups[..])),
+    );
+    while let Some(i) = stack.pop() {
+        if !needed[i] {
+            needed[i] = true;
+            stack.extend(&files[i].summary.needs);
+        }
+    }
+    build(files, &needed).or(Some(Vec::new()))
+}
+
+/// The files marked, as ruleset files, or `None` when none is.
+fn build(files: Vec<LazyFile>, marked: &[bool]) -> Option<Vec<RuleFile>> {
+    if !marked.iter().any(|&m| m) {
+        return None;
     }
     // Files parse on all cores: on a small file, this is most of the run.
-    files
+    let files = files
         .into_par_iter()
-        .filter(|f| !replaced.contains(&f.file.as_str()))
-        .map(|f| {
-            let path = Path::new(LABEL).join(&f.file);
+        .zip(marked.par_iter())
+        .filter(|(_, &m)| m)
+        .map(|(f, _)| {
             let rules: Vec<IndexRule> =
                 serde_json::from_str(f.rules).expect("the embedded stock index is valid");
-            let mut enclosing_cache: Option<(String, Arc<[String]>)> = None;
-            let rules = rules
-                .into_iter()
-                .map(|r| {
-                    let enclosing = match &enclosing_cache {
-                        Some((k, v)) if *k == r.enclosing => v.clone(),
-                        _ => {
-                            let v: Arc<[String]> = split_list(&r.enclosing, &[','])
-                                .into_iter()
-                                .map(|(s, _)| s.to_string())
-                                .collect();
-                            enclosing_cache = Some((r.enclosing.clone(), v.clone()));
-                            v
-                        }
-                    };
-                    rule_from(r, enclosing)
-                })
-                .collect();
-            RuleFile {
-                source: SourceFile::new(path, String::new()),
-                kind: FileKind::Rules,
-                rules,
-                structure_problems: Vec::new(),
-                salvaged: false,
-                not_utf8_at: None,
-                directives: Vec::new(),
-            }
+            rule_file(&f.summary.file, rules)
         })
-        .collect()
+        .collect();
+    Some(files)
+}
+
+/// A stock file's rules as a ruleset file.
+fn rule_file(name: &str, rules: Vec<IndexRule>) -> RuleFile {
+    let mut enclosing_cache: Option<(String, Arc<[String]>)> = None;
+    let rules = rules
+        .into_iter()
+        .map(|r| {
+            let enclosing = match &enclosing_cache {
+                Some((k, v)) if *k == r.enclosing => v.clone(),
+                _ => {
+                    let v: Arc<[String]> = split_list(&r.enclosing, &[','])
+                        .into_iter()
+                        .map(|(s, _)| s.to_string())
+                        .collect();
+                    enclosing_cache = Some((r.enclosing.clone(), v.clone()));
+                    v
+                }
+            };
+            rule_from(r, enclosing)
+        })
+        .collect();
+    RuleFile {
+        source: SourceFile::new(Path::new(LABEL).join(name), String::new()),
+        kind: FileKind::Rules,
+        rules,
+        structure_problems: Vec::new(),
+        salvaged: false,
+        not_utf8_at: None,
+        directives: Vec::new(),
+    }
 }
 
 fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
     let none = Span::default();
-    let kind = |e: &str| match e {
-        "if_sid" => ParentKind::IfSid,
-        "if_matched_sid" => ParentKind::IfMatchedSid,
-        "if_group" => ParentKind::IfGroup,
-        _ => ParentKind::IfMatchedGroup,
-    };
+    let kind = |e: &str| ParentKind::from_element(e).unwrap_or(ParentKind::IfMatchedGroup);
     let mitre = if r.tags.is_empty() {
         Vec::new()
     } else {
@@ -250,7 +526,7 @@ mod tests {
         let lazy = lazy_files();
         assert_eq!(lazy.len(), index.files.len());
         for (l, f) in lazy.iter().zip(&index.files) {
-            assert_eq!(l.file, f.file);
+            assert_eq!(l.summary.file, f.file);
             let rules: Vec<serde_json::Value> = serde_json::from_str(l.rules).unwrap();
             assert_eq!(rules, f.rules, "{}", f.file);
         }
