@@ -235,18 +235,43 @@ struct Definitions<'w> {
 /// How the manager matches `if_group` (os_regex's OS_Match): `|` separates alternatives,
 /// each found case-insensitively anywhere in the group name, or at its start after `^`.
 pub fn group_pattern_matches(pattern: &str, group: &str) -> bool {
-    let group = group.as_bytes();
-    pattern.split('|').any(|alt| match alt.strip_prefix('^') {
-        Some(start) => group
-            .get(..start.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(start.as_bytes())),
-        None => {
-            !alt.is_empty()
-                && group
-                    .windows(alt.len())
-                    .any(|w| w.eq_ignore_ascii_case(alt.as_bytes()))
+    GroupPattern::new(pattern).matches(group)
+}
+
+/// An `if_group` pattern split into its alternatives once, to match many group names.
+pub struct GroupPattern<'p> {
+    /// (anchored at the start, text)
+    alternatives: Vec<(bool, &'p [u8])>,
+}
+
+impl<'p> GroupPattern<'p> {
+    pub fn new(pattern: &'p str) -> Self {
+        GroupPattern {
+            alternatives: pattern
+                .split('|')
+                .map(|alt| match alt.strip_prefix('^') {
+                    Some(start) => (true, start.as_bytes()),
+                    None => (false, alt.as_bytes()),
+                })
+                .collect(),
         }
-    })
+    }
+
+    pub fn matches(&self, group: &str) -> bool {
+        let group = group.as_bytes();
+        self.alternatives.iter().any(|&(anchored, alt)| {
+            if anchored {
+                group
+                    .get(..alt.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(alt))
+            } else {
+                !alt.is_empty()
+                    && group
+                        .windows(alt.len())
+                        .any(|w| w.eq_ignore_ascii_case(alt))
+            }
+        })
+    }
 }
 
 /// Whether two group names agree spelt without case and punctuation: one name mistyped
