@@ -18,7 +18,6 @@ use crate::generated::{line, push_lines};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet as FastSet;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -90,37 +89,36 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
 
 /// What a stock file defines and what it needs from the others, so that a lint of a few
 /// files builds only the stock files it can see (`embedded_files_for`).
-/// Read borrowing from the embedded table: no copy of its ~3,000 group names per run.
+/// Names are `String` when generated and `&str` when read from the embedded table: no copy
+/// of its ~3,000 group names per run.
 #[derive(Debug, Serialize, Deserialize)]
-struct FileSummary<'a> {
-    #[serde(borrow)]
-    file: Cow<'a, str>,
+struct FileSummary<S> {
+    file: S,
     /// The rule ids it defines, as inclusive ranges.
     ids: Vec<(u32, u32)>,
     /// Every group its rules carry (own or enclosing), sorted.
-    #[serde(borrow)]
-    groups: Vec<Cow<'a, str>>,
+    groups: Vec<S>,
     /// The files (indexes into the table) that define an id it defines or names as a
     /// parent, or carry a group its `if_group`/`if_matched_group` names.
     needs: Vec<usize>,
 }
 
-fn summarise(files: &[(String, Vec<IndexRule>)]) -> Vec<FileSummary<'static>> {
-    let mut summaries: Vec<FileSummary> = files
+fn summarise(files: &[(String, Vec<IndexRule>)]) -> Vec<FileSummary<String>> {
+    let mut summaries: Vec<FileSummary<String>> = files
         .iter()
         .map(|(name, rules)| {
             let mut ids: Vec<u32> = rules.iter().map(|r| r.id).collect();
             ids.sort_unstable();
             ids.dedup();
-            let mut groups: Vec<Cow<str>> = rules
+            let mut groups: Vec<String> = rules
                 .iter()
                 .flat_map(index_rule_groups)
-                .map(|g| Cow::Owned(g.to_string()))
+                .map(str::to_string)
                 .collect();
             groups.sort();
             groups.dedup();
             FileSummary {
-                file: Cow::Owned(name.clone()),
+                file: name.clone(),
                 ids: id_ranges(&ids),
                 groups,
                 needs: Vec::new(),
@@ -275,9 +273,9 @@ impl Wanted<'_> {
     /// Indexes of the files (given as their id ranges and groups) that define a wanted id or
     /// carry a group a wanted pattern matches as the manager matches it, or that, spelt
     /// without case and punctuation, it names (the "did you mean" of an unknown group).
-    fn files<'f>(
+    fn files<'f, S: AsRef<str> + 'f>(
         mut self,
-        files: impl Iterator<Item = (&'f [(u32, u32)], &'f [Cow<'f, str>])>,
+        files: impl Iterator<Item = (&'f [(u32, u32)], &'f [S])>,
     ) -> Vec<usize> {
         self.ids.sort_unstable();
         self.ids.dedup();
@@ -294,8 +292,8 @@ impl Wanted<'_> {
             .iter()
             .map(|p| GroupPattern::new(p))
             .collect();
-        let carries = |groups: &[Cow<str>]| {
-            groups.iter().any(|g| {
+        let carries = |groups: &[S]| {
+            groups.iter().map(AsRef::as_ref).any(|g| {
                 patterns.iter().any(|p| p.matches(g))
                     || self
                         .group_patterns
@@ -336,7 +334,7 @@ const RULES_START: &str = ",\"rules\":[\n";
 
 /// One file's entry in the index: its summary, and its rules array, parsed only when used.
 struct LazyFile {
-    summary: FileSummary<'static>,
+    summary: FileSummary<&'static str>,
     rules: &'static str,
 }
 
@@ -380,7 +378,7 @@ pub fn embedded_files(replaced: &[&str]) -> Option<Vec<RuleFile>> {
     let files = lazy_files();
     let kept: Vec<bool> = files
         .iter()
-        .map(|f| !replaced.contains(&f.summary.file.as_ref()))
+        .map(|f| !replaced.contains(&f.summary.file))
         .collect();
     build(files, &kept)
 }
@@ -396,7 +394,7 @@ pub fn embedded_files_for(replaced: &[&str], rules: &[&Rule]) -> Option<Vec<Rule
     // what the others need from it may lie elsewhere.
     if files
         .iter()
-        .any(|f| replaced.contains(&f.summary.file.as_ref()))
+        .any(|f| replaced.contains(&f.summary.file))
     {
         return embedded_files(replaced);
     }
