@@ -30,8 +30,10 @@ pub const SOURCE: &str = "github.com/wazuh/wazuh tag v4.14.7 (a42268a27c555d9348
 /// What the index stands for, as shown in paths of its rules.
 pub const LABEL: &str = "<embedded Wazuh 4.14.7 ruleset>";
 
+/// Texts are `String` when generated and `&str` when read from the embedded table (one
+/// copy, into the rule, instead of two).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct IndexRule {
+struct IndexRule<S> {
     id: u32,
     level: i64,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -39,16 +41,16 @@ struct IndexRule {
     #[serde(default, skip_serializing_if = "is_false")]
     overwrite: bool,
     /// The enclosing `<group name>` names.
-    enclosing: String,
+    enclosing: S,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    groups: Vec<String>,
+    groups: Vec<S>,
     /// `[element, value]` pairs: `if_sid`, `if_matched_sid`, `if_group`, `if_matched_group`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    parents: Vec<(String, String)>,
+    parents: Vec<(S, S)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    options: Vec<String>,
+    options: Vec<S>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
+    tags: Vec<S>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -63,7 +65,7 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "xml"))
         .collect();
     paths.sort();
-    let mut files: Vec<(String, Vec<IndexRule>)> = Vec::new();
+    let mut files: Vec<(String, Vec<IndexRule<String>>)> = Vec::new();
     for path in &paths {
         let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -103,7 +105,7 @@ struct FileSummary<S> {
     needs: Vec<usize>,
 }
 
-fn summarise(files: &[(String, Vec<IndexRule>)]) -> Vec<FileSummary<String>> {
+fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileSummary<String>> {
     let mut summaries: Vec<FileSummary<String>> = files
         .iter()
         .map(|(name, rules)| {
@@ -242,7 +244,7 @@ fn carrier_files(
 }
 
 /// The groups an index rule carries: its enclosing `<group name>` names, then its own.
-fn index_rule_groups(r: &IndexRule) -> impl Iterator<Item = &str> {
+fn index_rule_groups(r: &IndexRule<String>) -> impl Iterator<Item = &str> {
     split_list(&r.enclosing, &[','])
         .into_iter()
         .map(|(g, _)| g)
@@ -309,7 +311,7 @@ impl Wanted<'_> {
     }
 }
 
-fn index_rule(r: &Rule) -> Option<IndexRule> {
+fn index_rule(r: &Rule) -> Option<IndexRule<String>> {
     Some(IndexRule {
         id: r.id?,
         level: r.level?,
@@ -435,7 +437,7 @@ fn build(files: Vec<LazyFile>, marked: &[bool]) -> Option<Vec<RuleFile>> {
         .zip(marked.par_iter())
         .filter(|(_, &m)| m)
         .map(|(f, _)| {
-            let rules: Vec<IndexRule> =
+            let rules: Vec<IndexRule<&str>> =
                 serde_json::from_str(f.rules).expect("the embedded stock index is valid");
             rule_file(&f.summary.file, rules)
         })
@@ -444,19 +446,19 @@ fn build(files: Vec<LazyFile>, marked: &[bool]) -> Option<Vec<RuleFile>> {
 }
 
 /// A stock file's rules as a ruleset file.
-fn rule_file(name: &str, rules: Vec<IndexRule>) -> RuleFile {
+fn rule_file<S: AsRef<str> + Into<String>>(name: &str, rules: Vec<IndexRule<S>>) -> RuleFile {
     let mut enclosing_cache: Option<(String, Arc<[String]>)> = None;
     let rules = rules
         .into_iter()
         .map(|r| {
             let enclosing = match &enclosing_cache {
-                Some((k, v)) if *k == r.enclosing => v.clone(),
+                Some((k, v)) if k == r.enclosing.as_ref() => v.clone(),
                 _ => {
-                    let v: Arc<[String]> = split_list(&r.enclosing, &[','])
+                    let v: Arc<[String]> = split_list(r.enclosing.as_ref(), &[','])
                         .into_iter()
                         .map(|(s, _)| s.to_string())
                         .collect();
-                    enclosing_cache = Some((r.enclosing.clone(), v.clone()));
+                    enclosing_cache = Some((r.enclosing.as_ref().to_string(), v.clone()));
                     v
                 }
             };
@@ -474,7 +476,7 @@ fn rule_file(name: &str, rules: Vec<IndexRule>) -> RuleFile {
     }
 }
 
-fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
+fn rule_from<S: AsRef<str> + Into<String>>(r: IndexRule<S>, enclosing: Arc<[String]>) -> Rule {
     let none = Span::default();
     let kind = |e: &str| ParentKind::from_element(e).unwrap_or(ParentKind::IfMatchedGroup);
     let mitre = if r.tags.is_empty() {
@@ -487,7 +489,7 @@ fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
                 .into_iter()
                 .map(|t| MitreEntry {
                     kind: MitreEntryKind::Id,
-                    value: t,
+                    value: t.into(),
                     span: none,
                     value_span: none,
                 })
@@ -506,16 +508,16 @@ fn rule_from(r: IndexRule, enclosing: Arc<[String]>) -> Rule {
             .parents
             .into_iter()
             .map(|(e, v)| ParentRef {
-                kind: kind(&e),
-                value: v,
+                kind: kind(e.as_ref()),
+                value: v.into(),
                 span: none,
             })
             .collect(),
         description: None,
-        groups: r.groups,
+        groups: r.groups.into_iter().map(Into::into).collect(),
         enclosing_groups: enclosing,
         fields: Vec::new(),
-        options: r.options,
+        options: r.options.into_iter().map(Into::into).collect(),
         info: Vec::new(),
         mitre,
         insert_after: None,
