@@ -11,8 +11,9 @@ measure() { # label, args...
   local times=()
   for _ in $(seq 40); do
     local s e
-    s=$(date +%s%N); "$bin" "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
-    times+=($(( (e - s) / 1000 )))
+    # Bash's own clock: `$(date)` would count a fork and exec of `date` in every run.
+    s=${EPOCHREALTIME/[.,]/}; "$bin" "$@" >/dev/null 2>&1 || true; e=${EPOCHREALTIME/[.,]/}
+    times+=($(( e - s )))
   done
   mapfile -t sorted < <(printf "%s\n" "${times[@]}" | sort -n)
   printf "%-44s fastest %5.1f ms   median %5.1f ms\n" "$label" \

@@ -78,11 +78,15 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
     // One line per file entry's start and per rule: the binary finds entries by this layout
     // (see `lazy_files`).
     let mut out = format!("{{\"source\":{},\"files\":[\n", line(source));
-    for (i, ((_, rules), summary)) in files.iter().zip(&summaries).enumerate() {
+    for (i, ((_, rules), mut summary)) in files.iter().zip(summaries).enumerate() {
+        let mut lines = String::new();
+        push_lines(&mut lines, rules);
+        // From the array's `[` (ending the summary's line) through its `]`.
+        summary.rules_bytes = "[\n".len() + lines.len() + "]".len();
         out.push_str(ENTRY_START);
-        out.push_str(&line(summary));
+        out.push_str(&line(&summary));
         out.push_str(RULES_START);
-        push_lines(&mut out, rules);
+        out.push_str(&lines);
         out.push_str(if i + 1 < files.len() { "]},\n" } else { "]}\n" });
     }
     out.push_str("]}\n");
@@ -103,6 +107,9 @@ struct FileSummary<S> {
     /// The files (indexes into the table) that define an id it defines or names as a
     /// parent, or carry a group its `if_group`/`if_matched_group` names.
     needs: Vec<usize>,
+    /// The length of the entry's rules array, from `[` through `]`: the next entry is found
+    /// without a search through the table.
+    rules_bytes: usize,
 }
 
 fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileSummary<String>> {
@@ -124,6 +131,7 @@ fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileSummary<Stri
                 ids: id_ranges(&ids),
                 groups,
                 needs: Vec::new(),
+                rules_bytes: 0,
             }
         })
         .collect();
@@ -342,35 +350,26 @@ struct LazyFile {
 
 /// The file entries, found by the generator's layout rather than by reading the whole table
 /// as JSON (which a one-file lint paid on every run): each entry starts a line with
-/// `{"summary":` and that line ends with its rules array's `[`; the array ends at the
-/// entry's last `]`. The regeneration test keeps the table in this layout.
+/// `{"summary":`, that line ends with its rules array's `[`, and the summary says how long
+/// the array is. The regeneration test keeps the table in this layout.
 fn lazy_files() -> Vec<LazyFile> {
-    let start = format!("\n{ENTRY_START}");
-    let mut starts: Vec<usize> = memchr::memmem::find_iter(INDEX.as_bytes(), &start)
-        .map(|i| i + 1)
-        .collect();
-    let end = INDEX
-        .rfind("\n]}")
-        .expect("the embedded stock index is complete");
-    starts.push(end);
-    starts
-        .windows(2)
-        .map(|w| {
-            let entry: &'static str = &INDEX[w[0]..w[1]];
-            let first_len = entry.find('\n').map_or(entry.len(), |n| n + 1);
-            let summary = entry[..first_len]
-                .strip_prefix(ENTRY_START)
-                .and_then(|s| s.strip_suffix(RULES_START))
-                .and_then(|json| serde_json::from_str(json).ok())
-                .expect("the embedded stock index is valid");
-            let open = first_len - 2;
-            let close = entry.rfind(']').expect("the embedded stock index is valid");
-            LazyFile {
-                summary,
-                rules: &entry[open..=close],
-            }
-        })
-        .collect()
+    const INVALID: &str = "the embedded stock index is valid";
+    let mut files = Vec::with_capacity(256);
+    let mut rest: &'static str = INDEX.split_once('\n').expect(INVALID).1;
+    while let Some(entry) = rest.strip_prefix(ENTRY_START) {
+        let (json, _) = entry.split_once(RULES_START).expect(INVALID);
+        let summary: FileSummary<&'static str> = serde_json::from_str(json).expect(INVALID);
+        // The array starts at the `[` that ends `RULES_START`.
+        let array = &entry[json.len() + RULES_START.len() - 2..];
+        let (rules, tail) = array.split_at(summary.rules_bytes);
+        rest = tail
+            .strip_prefix("},\n")
+            .or_else(|| tail.strip_prefix("}\n"))
+            .expect(INVALID);
+        files.push(LazyFile { summary, rules });
+    }
+    assert_eq!(rest, "]}\n", "{INVALID}");
+    files
 }
 
 /// The embedded stock files, as ruleset files, except those whose file names are in
@@ -394,10 +393,7 @@ pub fn embedded_files_for(replaced: &[&str], rules: &[&Rule]) -> Option<Vec<Rule
     let files = lazy_files();
     // The summaries' `needs` are those of the whole stock ruleset: with a stock file replaced,
     // what the others need from it may lie elsewhere.
-    if files
-        .iter()
-        .any(|f| replaced.contains(&f.summary.file))
-    {
+    if files.iter().any(|f| replaced.contains(&f.summary.file)) {
         return embedded_files(replaced);
     }
     let mut wanted = Wanted::default();
