@@ -435,7 +435,7 @@ fn build(files: Vec<LazyFile>, marked: &[bool]) -> Option<Vec<RuleFile>> {
         .map(|(f, _)| {
             let rules: Vec<IndexRule<&str>> =
                 serde_json::from_str(f.rules).expect("the embedded stock index is valid");
-            rule_file(&f.summary.file, rules)
+            rule_file(f.summary.file, rules)
         })
         .collect();
     Some(files)
