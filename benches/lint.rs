@@ -112,8 +112,16 @@ fn main() {
         let db = wazuh_mitre::attack::AttackDb::embedded();
         std::hint::black_box(
             // Every technique parsed (a lint parses only those it looks up).
-            db.version("19.2").unwrap().techniques().filter(|t| t.sub).count()
-                + db.version("13.1").unwrap().techniques().filter(|t| t.sub).count(),
+            db.version("19.2")
+                .unwrap()
+                .techniques()
+                .filter(|t| t.sub)
+                .count()
+                + db.version("13.1")
+                    .unwrap()
+                    .techniques()
+                    .filter(|t| t.sub)
+                    .count(),
         );
     });
     let lint_stock = median(15, || {

@@ -1,6 +1,7 @@
-//! `lint` builds only the embedded stock files its rules can see (`StockFiles::Needed`).
-//! That is only right if no finding changes: every input here is linted both ways and the
-//! JSON reports must be equal, byte for byte. The inputs: the example, every check's
+//! `lint` (and `fix` without the suggester) builds only the embedded stock files its rules
+//! can see (`StockFiles::Needed`). That is only right if no finding changes: every input
+//! here is linted both ways and the JSON reports must be equal, byte for byte, and the
+//! fixes too. The inputs: the example, every check's
 //! fixtures, every community file on its own, and files written here from the stock
 //! ruleset itself: children of its ids and groups (by name, by pattern, mistyped), copies of
 //! its ids and overwrites of them, a few rules per file so each run sees different files.
@@ -13,6 +14,7 @@ use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
 use wazuh_mitre::lint::{LoadOptions, Project, StockFiles};
 use wazuh_mitre::report::Format;
+use wazuh_mitre::rewrite::{plan, FixOptions};
 use wazuh_mitre::ruleset::read::read_path;
 
 fn load(paths: &[PathBuf], stock: StockFiles) -> Project {
@@ -55,9 +57,15 @@ fn the_example_and_every_fixture_lint_alike_with_only_the_needed_stock_files() {
         all > 150 && needed > 0 && needed < all / 4,
         "{all} {needed}"
     );
-    for dir in common::subfolders("tests/fixtures/checks") {
-        assert_same(&[dir]);
+    let mut changed = 0;
+    for dir in common::subfolders("tests/fixtures/checks")
+        .into_iter()
+        .chain(common::subfolders("tests/fixtures/fix"))
+    {
+        assert_same(std::slice::from_ref(&dir));
+        changed += fixes(&[dir], StockFiles::Needed).len();
     }
+    assert!(changed > 5, "{changed}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::lint::merged_selection;
 use super::{stdout_color, usage_error, LoadArgs};
-use crate::lint::Project;
+use crate::lint::{LoadOptions, Project, StockFiles};
 use crate::report::diff;
 use crate::rewrite::atomic::write_atomic;
 use crate::rewrite::{plan, FixOptions};
@@ -76,7 +76,17 @@ pub fn run(args: FixArgs) -> ExitCode {
     if let Err(e) = selection.validate() {
         return usage_error(e);
     }
-    let mut project = match Project::load(&args.load.load_options(), config) {
+    // Without the suggester (whose neighbours are the whole ruleset), a fix is made from
+    // lint's findings: only the stock files the rules can see are built, as for lint.
+    let opts = LoadOptions {
+        stock: if args.add_tags || args.unsafe_fixes {
+            StockFiles::All
+        } else {
+            StockFiles::Needed
+        },
+        ..args.load.load_options()
+    };
+    let mut project = match Project::load(&opts, config) {
         Ok(p) => p,
         Err(e) => return usage_error(e),
     };
