@@ -1,10 +1,10 @@
 //! `lint` (and `fix` without the suggester) builds only the embedded stock files its rules
 //! can see (`StockFiles::Needed`). That is only right if no finding changes: every input
 //! here is linted both ways and the JSON reports must be equal, byte for byte, and the
-//! fixes too. The inputs: the example, every check's
-//! fixtures, every community file on its own, and files written here from the stock
-//! ruleset itself: children of its ids and groups (by name, by pattern, mistyped), copies of
-//! its ids and overwrites of them, a few rules per file so each run sees different files.
+//! fixes too. The inputs: the example, every check's and every fix's fixtures, every
+//! community file on its own, and files written here from the stock ruleset itself:
+//! children of its ids and groups (by name, by pattern, mistyped), copies of its ids and
+//! overwrites of them, a few rules per file so each run sees different files.
 
 mod common;
 
@@ -37,7 +37,17 @@ fn report(paths: &[PathBuf], stock: StockFiles) -> (String, usize) {
     (render(&project, &diagnostics, Format::Json), built)
 }
 
-/// Lints `paths` both ways; returns the stock files each built (all, needed).
+/// What `fix` (safe fixes, no suggester) would write: each changed file's path and text.
+fn fixes(paths: &[PathBuf], stock: StockFiles) -> Vec<(PathBuf, String)> {
+    let mut project = load(paths, stock);
+    plan(&mut project, &FixOptions::default())
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.after))
+        .collect()
+}
+
+/// Lints and fixes `paths` both ways; returns the stock files each built (all, needed).
 fn assert_same(paths: &[PathBuf]) -> (usize, usize) {
     let (all, built_all) = report(paths, StockFiles::All);
     let (needed, built_needed) = report(paths, StockFiles::Needed);
@@ -46,6 +56,11 @@ fn assert_same(paths: &[PathBuf]) -> (usize, usize) {
         "lint of {paths:?} differs with only the needed stock files"
     );
     assert!(built_needed <= built_all);
+    assert_eq!(
+        fixes(paths, StockFiles::All),
+        fixes(paths, StockFiles::Needed),
+        "fix of {paths:?} differs with only the needed stock files"
+    );
     (built_all, built_needed)
 }
 
