@@ -7,6 +7,7 @@ pub mod search;
 pub mod stix;
 
 use model::{Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -51,6 +52,8 @@ pub struct AttackVersion {
 /// techniques come parsed, with no line).
 #[derive(Debug)]
 struct LazyTechnique {
+    /// Read from the line when embedded (the lookups compare it), copied from a bundle's.
+    id: Cow<'static, str>,
     json: &'static str,
     parsed: OnceLock<Box<Technique>>,
 }
@@ -60,14 +63,6 @@ impl LazyTechnique {
         self.parsed.get_or_init(|| {
             serde_json::from_str(self.json).expect("embedded ATT&CK table is valid JSON")
         })
-    }
-
-    fn id(&self) -> &str {
-        if self.json.is_empty() {
-            &self.get().id
-        } else {
-            line_id(self.json)
-        }
     }
 }
 
@@ -124,7 +119,7 @@ fn split_version_table(json: &'static str) -> (VersionTable, Vec<&'static str>) 
 }
 
 /// `{"id":"T1001",...`: the id, read without parsing the line.
-fn line_id(line: &str) -> &str {
+fn line_id(line: &'static str) -> &'static str {
     line.strip_prefix("{\"id\":\"")
         .and_then(|rest| rest.split('"').next())
         .expect("each technique line starts with its id")
@@ -142,6 +137,7 @@ impl AttackVersion {
                 .techniques
                 .into_iter()
                 .map(|t| LazyTechnique {
+                    id: Cow::Owned(t.id.clone()),
                     json: "",
                     parsed: OnceLock::from(Box::new(t)),
                 })
@@ -158,6 +154,7 @@ impl AttackVersion {
             techniques: lines
                 .into_iter()
                 .map(|json| LazyTechnique {
+                    id: Cow::Borrowed(line_id(json)),
                     json,
                     parsed: OnceLock::new(),
                 })
@@ -175,7 +172,7 @@ impl AttackVersion {
 
     pub fn technique(&self, id: &str) -> Option<&Technique> {
         self.techniques
-            .binary_search_by(|t| t.id().cmp(id))
+            .binary_search_by(|t| t.id.as_ref().cmp(id))
             .ok()
             .map(|i| self.techniques[i].get())
     }
