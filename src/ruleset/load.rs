@@ -426,6 +426,7 @@ impl LoadReplay {
         let tables = std::iter::once(BASE)
             .chain((u != BASE).then_some(u))
             .filter_map(|x| self.groups.get(x));
+        let compiled = GroupPattern::new(pattern);
         let mut out: Vec<RuleRef> = Vec::new();
         for table in tables {
             match table.get(pattern) {
@@ -433,7 +434,7 @@ impl LoadReplay {
                 None => out.extend(
                     table
                         .iter()
-                        .filter(|(name, _)| group_pattern_matches(pattern, name))
+                        .filter(|(name, _)| compiled.matches(name))
                         .flat_map(|(_, rules)| rules),
                 ),
             }
@@ -441,6 +442,19 @@ impl LoadReplay {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Whether `rules_in_group` would find any rule, without listing them.
+    fn any_rule_in_group(&self, from: RuleRef, pattern: &str) -> bool {
+        let u = self.unit(from);
+        let compiled = GroupPattern::new(pattern);
+        std::iter::once(BASE)
+            .chain((u != BASE).then_some(u))
+            .filter_map(|x| self.groups.get(x))
+            .any(|table| match table.get(pattern) {
+                Some(rules) => !rules.is_empty(),
+                None => table.keys().any(|name| compiled.matches(name)),
+            })
     }
 
     /// Every group name `from`'s deployment has loaded.
@@ -516,15 +530,16 @@ impl LoadReplay {
         defs: &Definitions,
         complete: bool,
     ) -> bool {
-        if !self.rules_in_group(r, pattern).is_empty() {
+        if self.any_rule_in_group(r, pattern) {
             return true;
         }
         let u = self.unit(r);
+        let compiled = GroupPattern::new(pattern);
         let first_in = |table: &FastMap<&str, RuleRef>| -> Option<RuleRef> {
             table.get(pattern).copied().or_else(|| {
                 table
                     .iter()
-                    .filter(|(name, _)| group_pattern_matches(pattern, name))
+                    .filter(|(name, _)| compiled.matches(name))
                     .map(|(_, r)| *r)
                     .min()
             })
@@ -535,10 +550,7 @@ impl LoadReplay {
             .or_else(|| first_in(&defs.unit_groups[BASE]))
             .filter(|&first| first != r);
         let anywhere = defs.any_groups.contains(pattern)
-            || defs
-                .any_groups
-                .iter()
-                .any(|g| group_pattern_matches(pattern, g));
+            || defs.any_groups.iter().any(|g| compiled.matches(g));
         if later.is_none() && anywhere {
             // Another folder carries it: deployed together, it would be there.
             return true;
