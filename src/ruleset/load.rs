@@ -277,12 +277,14 @@ impl<'p> GroupPattern<'p> {
 /// Whether two group names agree spelt without case and punctuation: one name mistyped
 /// (`authentication-failed` for `authentication_failed`).
 pub fn same_group_squashed(a: &str, b: &str) -> bool {
-    fn squash(s: &str) -> impl Iterator<Item = u8> + '_ {
-        s.bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| b.to_ascii_lowercase())
-    }
-    squash(a).eq(squash(b))
+    squashed(a).eq(squashed(b))
+}
+
+/// A group name's letters and digits, lowercased: names equal here are `same_group_squashed`.
+pub fn squashed(name: &str) -> impl Iterator<Item = u8> + '_ {
+    name.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
 }
 
 fn units_of(ws: &Workspace) -> Vec<Unit> {

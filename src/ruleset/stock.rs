@@ -8,8 +8,8 @@
 //! options and ATT&CK ids: no descriptions, no match logic.
 
 use super::load::{
-    group_pattern_matches, same_group_squashed, GroupPattern, LoadEvent, LoadReplay, RuleRef,
-    Workspace, GROUP_PARENTS,
+    group_pattern_matches, squashed, GroupPattern, LoadEvent, LoadReplay, RuleRef, Workspace,
+    GROUP_PARENTS,
 };
 use super::model::*;
 use super::read::{read_path, split_list};
@@ -302,13 +302,18 @@ impl Wanted<'_> {
             .iter()
             .map(|p| GroupPattern::new(p))
             .collect();
-        let carries = |groups: &[S]| {
+        let squashed_patterns: Vec<Vec<u8>> = self
+            .group_patterns
+            .iter()
+            .map(|p| squashed(p).collect())
+            .collect();
+        // Each group squashed once, into one buffer, for all the patterns.
+        let mut buffer: Vec<u8> = Vec::new();
+        let mut carries = |groups: &[S]| {
             groups.iter().map(AsRef::as_ref).any(|g| {
-                patterns.iter().any(|p| p.matches(g))
-                    || self
-                        .group_patterns
-                        .iter()
-                        .any(|p| same_group_squashed(p, g))
+                buffer.clear();
+                buffer.extend(squashed(g));
+                patterns.iter().any(|p| p.matches(g)) || squashed_patterns.contains(&buffer)
             })
         };
         files
