@@ -5,24 +5,23 @@
 //! `rules-db/stock/wazuh-4.14.7.json` is generated from `ruleset/rules` of Wazuh 4.14.7 (by
 //! `gen-rules-db`, with our own reader) and holds, per file in load order, each rule's id,
 //! level, the attributes that change loading (`noalert`, `overwrite`), its groups, parents,
-//! options and ATT&CK ids: no descriptions, no match logic.
+//! options and ATT&CK ids: no descriptions, no match logic. Each file's entry opens with its
+//! summary (`needs.rs`): what it defines and which other files its rules need.
 
-use super::load::{
-    group_pattern_matches, squashed, GroupPattern, LoadEvent, LoadReplay, RuleRef, Workspace,
-    GROUP_PARENTS,
-};
+mod needs;
+
 use super::model::*;
 use super::read::{read_path, split_list};
 use super::span::Span;
 use crate::generated::{line, push_lines};
+use needs::{summarise, FileSummary, Wanted};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet as FastSet;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The embedded index.
-const INDEX: &str = include_str!("../../rules-db/stock/wazuh-4.14.7.json");
+const INDEX: &str = include_str!("../../../rules-db/stock/wazuh-4.14.7.json");
 /// Where the generator reads the stock rules, inside `../shared`.
 pub const SHARED_RULES: &str = "corpus/wazuh-4.14.7/rules";
 /// Provenance written into the index.
@@ -91,237 +90,6 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
     }
     out.push_str("]}\n");
     Ok(out)
-}
-
-/// What a stock file defines and what it needs from the others, so that a lint of a few
-/// files builds only the stock files it can see (`embedded_files_for`).
-/// Names are `String` when generated and `&str` when read from the embedded table: no copy
-/// of its ~3,000 group names per run.
-#[derive(Debug, Serialize, Deserialize)]
-struct FileSummary<S> {
-    file: S,
-    /// The rule ids it defines, as inclusive ranges.
-    ids: Vec<(u32, u32)>,
-    /// Every group its rules carry (own or enclosing), sorted.
-    groups: Vec<S>,
-    /// The files (indexes into the table) that define an id it defines or names as a
-    /// parent, or carry a group its `if_group`/`if_matched_group` names.
-    needs: Vec<usize>,
-    /// The length of the entry's rules array, from `[` through `]`: the next entry is found
-    /// without a search through the table.
-    rules_bytes: usize,
-}
-
-fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileSummary<String>> {
-    let mut summaries: Vec<FileSummary<String>> = files
-        .iter()
-        .map(|(name, rules)| {
-            let mut ids: Vec<u32> = rules.iter().map(|r| r.id).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let mut groups: Vec<String> = rules
-                .iter()
-                .flat_map(index_rule_groups)
-                .map(str::to_string)
-                .collect();
-            groups.sort();
-            groups.dedup();
-            FileSummary {
-                file: name.clone(),
-                ids: id_ranges(&ids),
-                groups,
-                needs: Vec::new(),
-                rules_bytes: 0,
-            }
-        })
-        .collect();
-    // The whole stock ruleset replayed, as a run with nothing replaced replays it.
-    let mut ws = Workspace::default();
-    ws.load_first(
-        files
-            .iter()
-            .map(|(name, rules)| rule_file(name, rules.clone()))
-            .collect(),
-    );
-    let replay = LoadReplay::run(&ws, true);
-    let order: Vec<RuleRef> = ws.rule_refs().collect();
-    let skipped: FastSet<RuleRef> = replay
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            LoadEvent::DuplicateId { rule, .. } => Some(*rule),
-            _ => None,
-        })
-        .collect();
-    let in_tables = |r: &RuleRef| !replay.dropped.contains(r) && !skipped.contains(r);
-    for (i, lf) in ws.files.iter().enumerate() {
-        let mut ids: Vec<u32> = Vec::new();
-        let mut patterns: Vec<&str> = Vec::new();
-        for r in &lf.file.rules {
-            ids.extend(r.id);
-            for p in &r.parents {
-                if p.kind.names_rule_ids() {
-                    ids.extend(p.value.parse::<u32>().ok());
-                } else {
-                    patterns.push(&p.value);
-                }
-            }
-        }
-        patterns.sort_unstable();
-        patterns.dedup();
-        let by_id = Wanted {
-            ids,
-            group_patterns: Vec::new(),
-        };
-        let mut needs: FastSet<usize> = by_id
-            .files(summaries.iter().map(|s| (&s.ids[..], &s.groups[..])))
-            .into_iter()
-            .collect();
-        for p in patterns {
-            needs.extend(carrier_files(&ws, &order, &in_tables, p));
-        }
-        needs.remove(&i);
-        let mut needs: Vec<usize> = needs.into_iter().collect();
-        needs.sort_unstable();
-        summaries[i].needs = needs;
-    }
-    summaries
-}
-
-/// The files of the carriers of an `if_group` pattern that decide, for a stock rule naming
-/// it, whether the replay keeps the rule and what `parents_of` returns: in load order, every
-/// carrier up to the first of each kind (a group equal to the pattern, a group it matches),
-/// the first kept ones of each kind, and the first `GROUP_PARENTS` kept ones of the kind the
-/// group table answers with (the equal group when any kept rule has it). A carrier past
-/// these is seen by no check of a rule outside the stock ruleset.
-fn carrier_files(
-    ws: &Workspace,
-    order: &[RuleRef],
-    in_tables: &dyn Fn(&RuleRef) -> bool,
-    pattern: &str,
-) -> FastSet<usize> {
-    let kinds = |r: RuleRef| {
-        let rule = ws.rule(r);
-        (
-            rule.all_groups().any(|g| g == pattern),
-            rule.all_groups().any(|g| group_pattern_matches(pattern, g)),
-        )
-    };
-    let (mut all_exact, mut all_any, mut kept_exact, mut kept_any) = (0, 0, 0, 0);
-    for &r in order {
-        let (exact, any) = kinds(r);
-        all_exact += usize::from(exact);
-        all_any += usize::from(any);
-        if in_tables(&r) {
-            kept_exact += usize::from(exact);
-            kept_any += usize::from(any);
-        }
-    }
-    let targets = [
-        all_exact.min(1),
-        all_any.min(1),
-        if kept_exact > 0 {
-            kept_exact.min(GROUP_PARENTS)
-        } else {
-            0
-        },
-        if kept_exact > 0 {
-            kept_any.min(1)
-        } else {
-            kept_any.min(GROUP_PARENTS)
-        },
-    ];
-    let mut seen = [0; 4];
-    let mut out = FastSet::default();
-    for &r in order {
-        if seen.iter().zip(&targets).all(|(s, t)| s >= t) {
-            break;
-        }
-        let (exact, any) = kinds(r);
-        if !(exact || any) {
-            continue;
-        }
-        out.insert(r.file);
-        let kept = in_tables(&r);
-        seen[0] += usize::from(exact);
-        seen[1] += usize::from(any);
-        seen[2] += usize::from(exact && kept);
-        seen[3] += usize::from(any && kept);
-    }
-    out
-}
-
-/// The groups an index rule carries: its enclosing `<group name>` names, then its own.
-fn index_rule_groups(r: &IndexRule<String>) -> impl Iterator<Item = &str> {
-    split_list(&r.enclosing, &[','])
-        .into_iter()
-        .map(|(g, _)| g)
-        .chain(r.groups.iter().map(String::as_str))
-}
-
-/// Sorted, distinct ids as inclusive ranges.
-fn id_ranges(ids: &[u32]) -> Vec<(u32, u32)> {
-    let mut ranges: Vec<(u32, u32)> = Vec::new();
-    for &id in ids {
-        match ranges.last_mut() {
-            Some((_, hi)) if *hi + 1 == id => *hi = id,
-            _ => ranges.push((id, id)),
-        }
-    }
-    ranges
-}
-
-/// The ids and `if_group` patterns some rules name, to find the stock files that define or
-/// carry them.
-#[derive(Default)]
-struct Wanted<'a> {
-    ids: Vec<u32>,
-    group_patterns: Vec<&'a str>,
-}
-
-impl Wanted<'_> {
-    /// Indexes of the files (given as their id ranges and groups) that define a wanted id or
-    /// carry a group a wanted pattern matches as the manager matches it, or that, spelt
-    /// without case and punctuation, it names (the "did you mean" of an unknown group).
-    fn files<'f, S: AsRef<str> + 'f>(
-        mut self,
-        files: impl Iterator<Item = (&'f [(u32, u32)], &'f [S])>,
-    ) -> Vec<usize> {
-        self.ids.sort_unstable();
-        self.ids.dedup();
-        self.group_patterns.sort_unstable();
-        self.group_patterns.dedup();
-        let defines = |ranges: &[(u32, u32)]| {
-            ranges.iter().any(|&(lo, hi)| {
-                let at = self.ids.partition_point(|&id| id < lo);
-                self.ids.get(at).is_some_and(|&id| id <= hi)
-            })
-        };
-        let patterns: Vec<GroupPattern> = self
-            .group_patterns
-            .iter()
-            .map(|p| GroupPattern::new(p))
-            .collect();
-        let squashed_patterns: Vec<Vec<u8>> = self
-            .group_patterns
-            .iter()
-            .map(|p| squashed(p).collect())
-            .collect();
-        // Each group squashed once, into one buffer, for all the patterns.
-        let mut buffer: Vec<u8> = Vec::new();
-        let mut carries = |groups: &[S]| {
-            groups.iter().map(AsRef::as_ref).any(|g| {
-                buffer.clear();
-                buffer.extend(squashed(g));
-                patterns.iter().any(|p| p.matches(g)) || squashed_patterns.contains(&buffer)
-            })
-        };
-        files
-            .enumerate()
-            .filter(|(_, (ranges, groups))| defines(ranges) || carries(groups))
-            .map(|(i, _)| i)
-            .collect()
-    }
 }
 
 fn index_rule(r: &Rule) -> Option<IndexRule<String>> {
