@@ -241,3 +241,60 @@ impl Wanted<'_> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::read::parse_bytes;
+
+    /// One file per `(group, parent)`: a rule carrying `group`, with `if_sid` `parent` if any.
+    fn workspace(files: &[(&str, Option<u32>)]) -> Workspace {
+        let mut ws = Workspace::default();
+        ws.load_first(
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, (group, parent))| {
+                    let parent = parent.map_or(String::new(), |p| format!("<if_sid>{p}</if_sid>"));
+                    let text = format!(
+                        "<group name=\"{group},\"><rule id=\"{}\" level=\"3\">{parent}<description>x</description></rule></group>\n",
+                        i + 1
+                    );
+                    parse_bytes(format!("f{i:02}.xml").into(), text.into_bytes()).unwrap()
+                })
+                .collect(),
+        );
+        ws
+    }
+
+    /// The rule of the doc comment, worked by hand: for `authx`, file 0 holds the first
+    /// matching carrier (`authx_extra`), file 1 the first equal one (dropped: its parent exists
+    /// nowhere), files 2-11 ten kept equal ones, of which the group table answers with the
+    /// first eight (files 2-9). For `zzz`, with no equal group anywhere, the first eight kept
+    /// matching carriers (files 12-19) of ten.
+    #[test]
+    fn carriers_are_the_first_of_each_kind_and_the_first_eight_kept() {
+        let mut files: Vec<(&str, Option<u32>)> = vec![("authx_extra", None), ("authx", Some(999))];
+        files.extend(std::iter::repeat_n(("authx", None), 10));
+        files.extend(std::iter::repeat_n(("zzz_a", None), 10));
+        let ws = workspace(&files);
+        let replay = LoadReplay::run(&ws, true);
+        assert!(replay.dropped.contains(&RuleRef { file: 1, rule: 0 }));
+        let order: Vec<RuleRef> = ws.rule_refs().collect();
+        let in_tables = |r: &RuleRef| !replay.dropped.contains(r);
+        let sorted = |set: FastSet<usize>| {
+            let mut v: Vec<usize> = set.into_iter().collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(
+            sorted(carrier_files(&ws, &order, &in_tables, "authx")),
+            (0..=9).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            sorted(carrier_files(&ws, &order, &in_tables, "zzz")),
+            (12..=19).collect::<Vec<_>>()
+        );
+        assert!(carrier_files(&ws, &order, &in_tables, "nowhere").is_empty());
+    }
+}
