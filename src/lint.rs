@@ -109,17 +109,10 @@ impl Project {
             .iter()
             .filter_map(|f| f.file_name().and_then(|n| n.to_str()))
             .collect();
-        // Every stock file is built while the files are read; only those needed, after.
-        let all_stock = if stock_stands_in && opts.stock == StockFiles::All {
-            crate::ruleset::stock::embedded_files(&replaced)
-        } else {
-            None
-        };
-        let mut have_ruleset = !rulesets.is_empty() || all_stock.is_some();
         // The ATT&CK tables are parsed while the files are read: on a small file, start-up
         // is most of the run.
         let (ws, ()) = rayon::join(
-            || Workspace::load_after(all_stock.unwrap_or_default(), &files, &rulesets),
+            || Workspace::load(&files, &rulesets),
             || {
                 db.preload(&[&attack_version, &manager_version]);
                 if opts.attack_text {
@@ -128,10 +121,16 @@ impl Project {
             },
         );
         let mut ws = ws.map_err(UsageError)?;
-        if stock_stands_in && opts.stock == StockFiles::Needed {
-            let linted: Vec<&crate::ruleset::Rule> =
-                ws.files.iter().flat_map(|f| &f.file.rules).collect();
-            let stock = crate::ruleset::stock::embedded_files_for(&replaced, &linted);
+        let mut have_ruleset = !rulesets.is_empty();
+        if stock_stands_in {
+            let stock = match opts.stock {
+                StockFiles::All => crate::ruleset::stock::embedded_files(&replaced),
+                StockFiles::Needed => {
+                    let linted: Vec<&crate::ruleset::Rule> =
+                        ws.files.iter().flat_map(|f| &f.file.rules).collect();
+                    crate::ruleset::stock::embedded_files_for(&replaced, &linted)
+                }
+            };
             have_ruleset |= stock.is_some();
             ws.load_first(stock.unwrap_or_default());
         }

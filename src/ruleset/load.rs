@@ -44,16 +44,8 @@ pub struct Workspace {
 
 impl Workspace {
     /// Reads the ruleset folders (for context) and the linted files, in load order.
+    /// Embedded ruleset files (the stock index) are put before them with `load_first`.
     pub fn load(linted: &[PathBuf], ruleset_dirs: &[PathBuf]) -> Result<Workspace, String> {
-        Self::load_after(Vec::new(), linted, ruleset_dirs)
-    }
-
-    /// The same, after `embedded` ruleset files (the stock index) that load first.
-    pub fn load_after(
-        embedded: Vec<RuleFile>,
-        linted: &[PathBuf],
-        ruleset_dirs: &[PathBuf],
-    ) -> Result<Workspace, String> {
         let mut ordered: Vec<(PathBuf, Origin)> = Vec::new();
         let mut seen: HashSet<PathBuf> = HashSet::new();
         let linted_canon: HashSet<PathBuf> = linted.iter().map(|p| canonical(p)).collect();
@@ -84,10 +76,6 @@ impl Workspace {
 
         let results = read_all(&ordered);
         let mut ws = Workspace::default();
-        ws.files.extend(embedded.into_iter().map(|file| LoadedFile {
-            file,
-            origin: Origin::Ruleset,
-        }));
         for ((_, origin), result) in ordered.into_iter().zip(results) {
             match (result, origin) {
                 (Ok(file), origin) => ws.files.push(LoadedFile { file, origin }),
@@ -424,13 +412,9 @@ impl LoadReplay {
     /// The loaded rules an `if_group` pattern names, as `from`'s deployment sees them, in
     /// load order.
     pub fn rules_in_group(&self, from: RuleRef, pattern: &str) -> Vec<RuleRef> {
-        let u = self.unit(from);
-        let tables = std::iter::once(BASE)
-            .chain((u != BASE).then_some(u))
-            .filter_map(|x| self.groups.get(x));
         let compiled = GroupPattern::new(pattern);
         let mut out: Vec<RuleRef> = Vec::new();
-        for table in tables {
+        for table in self.group_tables(from) {
             match table.get(pattern) {
                 Some(rules) => out.extend(rules),
                 None => out.extend(
@@ -448,11 +432,8 @@ impl LoadReplay {
 
     /// Whether `rules_in_group` would find any rule, without listing them.
     fn any_rule_in_group(&self, from: RuleRef, pattern: &str) -> bool {
-        let u = self.unit(from);
         let compiled = GroupPattern::new(pattern);
-        std::iter::once(BASE)
-            .chain((u != BASE).then_some(u))
-            .filter_map(|x| self.groups.get(x))
+        self.group_tables(from)
             .any(|table| match table.get(pattern) {
                 Some(rules) => !rules.is_empty(),
                 None => table.keys().any(|name| compiled.matches(name)),
@@ -461,13 +442,16 @@ impl LoadReplay {
 
     /// Every group name `from`'s deployment has loaded.
     pub fn group_names(&self, from: RuleRef) -> impl Iterator<Item = &str> {
-        let u = self.unit(from);
-        let unit = if u == BASE { None } else { self.groups.get(u) };
-        self.groups
-            .get(BASE)
-            .into_iter()
-            .chain(unit)
+        self.group_tables(from)
             .flat_map(|m| m.keys().map(String::as_str))
+    }
+
+    /// The group tables `from`'s deployment sees: the rulesets', then its own.
+    fn group_tables(&self, from: RuleRef) -> impl Iterator<Item = &FastMap<String, Vec<RuleRef>>> {
+        let u = self.unit(from);
+        std::iter::once(BASE)
+            .chain((u != BASE).then_some(u))
+            .filter_map(|x| self.groups.get(x))
     }
 
     fn check_sid_parent(
