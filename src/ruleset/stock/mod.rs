@@ -149,7 +149,10 @@ fn lazy_files() -> Vec<LazyFile> {
 /// `replaced` (stock files the user lints themselves stand in for their own entries).
 /// `None` when every stock file is replaced.
 pub fn embedded_files(replaced: &[&str]) -> Option<Vec<RuleFile>> {
-    let files = lazy_files();
+    all_but(lazy_files(), replaced)
+}
+
+fn all_but(files: Vec<LazyFile>, replaced: &[&str]) -> Option<Vec<RuleFile>> {
     let kept: Vec<bool> = files
         .iter()
         .map(|f| !replaced.contains(&f.summary.file))
@@ -167,19 +170,9 @@ pub fn embedded_files_for(replaced: &[&str], rules: &[&Rule]) -> Option<Vec<Rule
     // The summaries' `needs` are those of the whole stock ruleset: with a stock file replaced,
     // what the others need from it may lie elsewhere.
     if files.iter().any(|f| replaced.contains(&f.summary.file)) {
-        return embedded_files(replaced);
+        return all_but(files, replaced);
     }
-    let mut wanted = Wanted::default();
-    for r in rules {
-        wanted.ids.extend(r.id);
-        for p in &r.parents {
-            if p.kind.names_rule_ids() {
-                wanted.ids.extend(p.value.parse::<u32>().ok());
-            } else {
-                wanted.group_patterns.push(&p.value);
-            }
-        }
-    }
+    let wanted = Wanted::named_by(rules.iter().copied());
     let mut needed = vec![false; files.len()];
     let mut stack = wanted.files(
         files

@@ -4,10 +4,9 @@
 
 use super::{rule_file, IndexRule};
 use crate::ruleset::load::{
-    group_pattern_matches, squashed, GroupPattern, LoadEvent, LoadReplay, RuleRef, Workspace,
-    GROUP_PARENTS,
+    squashed, GroupPattern, LoadEvent, LoadReplay, RuleRef, Workspace, GROUP_PARENTS,
 };
-use crate::ruleset::read::split_list;
+use crate::ruleset::model::Rule;
 use rustc_hash::FxHashSet as FastSet;
 use serde::{Deserialize, Serialize};
 
@@ -31,15 +30,27 @@ pub(super) struct FileSummary<S> {
 }
 
 pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileSummary<String>> {
+    // The whole stock ruleset as a run builds it, replayed as a run with nothing replaced
+    // replays it.
+    let mut ws = Workspace::default();
+    ws.load_first(
+        files
+            .iter()
+            .map(|(name, rules)| rule_file(name, rules.clone()))
+            .collect(),
+    );
     let mut summaries: Vec<FileSummary<String>> = files
         .iter()
-        .map(|(name, rules)| {
-            let mut ids: Vec<u32> = rules.iter().map(|r| r.id).collect();
+        .zip(&ws.files)
+        .map(|((name, _), lf)| {
+            let mut ids: Vec<u32> = lf.file.rules.iter().filter_map(|r| r.id).collect();
             ids.sort_unstable();
             ids.dedup();
-            let mut groups: Vec<String> = rules
+            let mut groups: Vec<String> = lf
+                .file
+                .rules
                 .iter()
-                .flat_map(index_rule_groups)
+                .flat_map(Rule::all_groups)
                 .map(str::to_string)
                 .collect();
             groups.sort();
@@ -53,14 +64,6 @@ pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileS
             }
         })
         .collect();
-    // The whole stock ruleset replayed, as a run with nothing replaced replays it.
-    let mut ws = Workspace::default();
-    ws.load_first(
-        files
-            .iter()
-            .map(|(name, rules)| rule_file(name, rules.clone()))
-            .collect(),
-    );
     let replay = LoadReplay::run(&ws, true);
     let order: Vec<RuleRef> = ws.rule_refs().collect();
     let skipped: FastSet<RuleRef> = replay
@@ -73,20 +76,12 @@ pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileS
         .collect();
     let in_tables = |r: &RuleRef| !replay.dropped.contains(r) && !skipped.contains(r);
     for (i, lf) in ws.files.iter().enumerate() {
-        let mut ids: Vec<u32> = Vec::new();
-        let mut patterns: Vec<&str> = Vec::new();
-        for r in &lf.file.rules {
-            ids.extend(r.id);
-            for p in &r.parents {
-                if p.kind.names_rule_ids() {
-                    ids.extend(p.value.parse::<u32>().ok());
-                } else {
-                    patterns.push(&p.value);
-                }
-            }
-        }
-        patterns.sort_unstable();
-        patterns.dedup();
+        let Wanted {
+            ids,
+            mut group_patterns,
+        } = Wanted::named_by(lf.file.rules.iter());
+        group_patterns.sort_unstable();
+        group_patterns.dedup();
         let by_id = Wanted {
             ids,
             group_patterns: Vec::new(),
@@ -95,7 +90,7 @@ pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileS
             .files(summaries.iter().map(|s| (&s.ids[..], &s.groups[..])))
             .into_iter()
             .collect();
-        for p in patterns {
+        for p in group_patterns {
             needs.extend(carrier_files(&ws, &order, &in_tables, p));
         }
         needs.remove(&i);
@@ -118,11 +113,12 @@ fn carrier_files(
     in_tables: &dyn Fn(&RuleRef) -> bool,
     pattern: &str,
 ) -> FastSet<usize> {
+    let compiled = GroupPattern::new(pattern);
     let kinds = |r: RuleRef| {
         let rule = ws.rule(r);
         (
             rule.all_groups().any(|g| g == pattern),
-            rule.all_groups().any(|g| group_pattern_matches(pattern, g)),
+            rule.all_groups().any(|g| compiled.matches(g)),
         )
     };
     let (mut all_exact, mut all_any, mut kept_exact, mut kept_any) = (0, 0, 0, 0);
@@ -169,14 +165,6 @@ fn carrier_files(
     out
 }
 
-/// The groups an index rule carries: its enclosing `<group name>` names, then its own.
-fn index_rule_groups(r: &IndexRule<String>) -> impl Iterator<Item = &str> {
-    split_list(&r.enclosing, &[','])
-        .into_iter()
-        .map(|(g, _)| g)
-        .chain(r.groups.iter().map(String::as_str))
-}
-
 /// Sorted, distinct ids as inclusive ranges.
 fn id_ranges(ids: &[u32]) -> Vec<(u32, u32)> {
     let mut ranges: Vec<(u32, u32)> = Vec::new();
@@ -197,7 +185,23 @@ pub(super) struct Wanted<'a> {
     pub(super) group_patterns: Vec<&'a str>,
 }
 
-impl Wanted<'_> {
+impl<'a> Wanted<'a> {
+    /// The ids `rules` define or name as parents, and the group patterns they name.
+    pub(super) fn named_by(rules: impl Iterator<Item = &'a Rule>) -> Self {
+        let mut wanted = Wanted::default();
+        for r in rules {
+            wanted.ids.extend(r.id);
+            for p in &r.parents {
+                if p.kind.names_rule_ids() {
+                    wanted.ids.extend(p.value.parse::<u32>().ok());
+                } else {
+                    wanted.group_patterns.push(&p.value);
+                }
+            }
+        }
+        wanted
+    }
+
     /// Indexes of the files (given as their id ranges and groups) that define a wanted id or
     /// carry a group a wanted pattern matches as the manager matches it, or that, spelt
     /// without case and punctuation, it names (the "did you mean" of an unknown group).
