@@ -6,8 +6,9 @@ use crate::attack::AttackVersion;
 use crate::ruleset::platform::Platform;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 use regex::Regex;
+use regex_automata::hybrid::dfa::{Cache as LazyCache, DFA as LazyDfa};
 use serde::Deserialize;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The embedded hint files: (name, YAML).
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -181,11 +182,27 @@ struct Conditions {
 }
 
 /// A `text` pattern, compiled the first time a rule's text holds its literal prefixes: many
-/// hints never meet a rule they could match, and each compiled regex keeps caches per thread.
+/// hints never meet a rule they could match.
+///
+/// A hint only asks whether its pattern occurs, so the pattern is compiled into one forward
+/// lazy DFA (no captures, no reverse search, no prefilter: the literal anchors already chose
+/// the texts it runs on). That is a tenth of the memory of a full `regex::Regex` with its
+/// caches, for the same answer.
 #[derive(Debug)]
 struct TextPattern {
     pattern: String,
-    regex: OnceLock<Option<BytesRegex>>,
+    compiled: OnceLock<Option<CompiledText>>,
+}
+
+#[derive(Debug)]
+struct CompiledText {
+    dfa: LazyDfa,
+    /// One lazy-DFA cache, shared: a search takes microseconds, so two threads rarely want
+    /// the same pattern at once, and a cache per thread doubled the memory.
+    cache: Mutex<LazyCache>,
+    /// Where the lazy DFA cannot answer (a pattern that turns Unicode word boundaries back
+    /// on with `(?u)` quits on non-ASCII text), the full regex does.
+    fallback: OnceLock<Option<BytesRegex>>,
 }
 
 impl TextPattern {
@@ -199,19 +216,56 @@ impl TextPattern {
             .map_err(|e| e.to_string())?;
         Ok(TextPattern {
             pattern: pattern.to_string(),
-            regex: OnceLock::new(),
+            compiled: OnceLock::new(),
         })
     }
 
     /// ASCII classes and case folding: the patterns are ASCII, and this is faster.
-    fn compile(&self) -> Result<BytesRegex, regex::Error> {
-        RegexBuilder::new(&self.pattern).unicode(false).build()
+    fn compile(&self) -> Result<CompiledText, String> {
+        use regex_automata::nfa::thompson;
+        use regex_automata::util::syntax;
+        let dfa = LazyDfa::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .thompson(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .shrink(true),
+            )
+            // Never give up on a thrashing cache: the answer must not depend on the text. A
+            // `(?u)\b` makes the DFA quit on non-ASCII bytes, where the full regex answers.
+            .configure(
+                LazyDfa::config()
+                    .minimum_cache_clear_count(None)
+                    .unicode_word_boundary(true),
+            )
+            .build(&self.pattern)
+            .map_err(|e| e.to_string())?;
+        Ok(CompiledText {
+            cache: Mutex::new(dfa.create_cache()),
+            dfa,
+            fallback: OnceLock::new(),
+        })
     }
 
-    /// Compiled on first use. `None` for a pattern over the regex crate's size limits
-    /// (`compile_errors` finds those).
-    fn regex(&self) -> Option<&BytesRegex> {
-        self.regex.get_or_init(|| self.compile().ok()).as_ref()
+    /// Compiled on first use. `None` for a pattern over the size limits (`compile_errors`
+    /// finds those).
+    fn is_match(&self, text: &[u8]) -> bool {
+        let Some(c) = self.compiled.get_or_init(|| self.compile().ok()) else {
+            return false;
+        };
+        let input = regex_automata::Input::new(text).earliest(true);
+        // A search cannot panic while holding the cache, so a poisoned lock is still whole.
+        let mut cache = c.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let found = c.dfa.try_search_fwd(&mut cache, &input);
+        drop(cache);
+        match found {
+            Ok(m) => m.is_some(),
+            Err(_) => c
+                .fallback
+                .get_or_init(|| RegexBuilder::new(&self.pattern).unicode(false).build().ok())
+                .as_ref()
+                .is_some_and(|re| re.is_match(text)),
+        }
     }
 }
 
@@ -418,9 +472,7 @@ impl Conditions {
             (None, None) => {}
         }
         if let Some(t) = &self.text {
-            let holds = may_match_text
-                && t.regex()
-                    .is_some_and(|re| re.is_match(facts.text.as_bytes()));
+            let holds = may_match_text && t.is_match(facts.text.as_bytes());
             need(holds.then_some(0))?;
         }
         any.then_some(depth)
@@ -539,5 +591,76 @@ impl HintSet {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts to run the patterns over: every stock rule's description (the kind of text
+    /// hints meet), and a few that hold non-ASCII or sit on word edges.
+    fn haystacks() -> Vec<String> {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/wazuh-4.14.7/rules"
+        );
+        let mut out: Vec<String> = vec![
+            "".into(),
+            "Failed console login for user root".into(),
+            "failed  login".into(),
+            "new-inboxrule créé par l'administrateur".into(),
+            "mimikatz.exe sekurlsa::logonpasswords — élévation".into(),
+            "\u{212a}erberos ticket".into(),
+        ];
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("the stock ruleset in ../shared")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for f in files {
+            let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+            out.extend(
+                text.split("<description>")
+                    .skip(1)
+                    .filter_map(|d| d.split("</description>").next())
+                    .map(str::to_string),
+            );
+        }
+        out
+    }
+
+    /// The lazy DFA answers exactly as the full regex does, for every embedded pattern (the
+    /// regex crate is the reference: its `is_match` is what hints used before).
+    #[test]
+    fn text_patterns_match_as_the_regex_crate_does() {
+        let texts = haystacks();
+        assert!(texts.len() > 4000, "{} texts", texts.len());
+        let mut patterns: Vec<String> = Vec::new();
+        for (_, yaml) in EMBEDDED {
+            let raw: RawFile = serde_yaml::from_str(yaml).unwrap();
+            for h in raw.hints {
+                patterns.extend(h.when.text.clone());
+                patterns.extend(h.unless.and_then(|u| u.text));
+            }
+        }
+        assert!(patterns.len() > 200, "{} patterns", patterns.len());
+        // Unicode word boundaries turned back on: the lazy DFA quits on non-ASCII text and
+        // the full regex answers.
+        patterns.push(r"(?u)\bcréé\b".into());
+        patterns.push(r"(?u)\w+ ticket".into());
+        let mut matched = 0;
+        for p in &patterns {
+            let ours = TextPattern::new(p).unwrap();
+            let reference = RegexBuilder::new(p).unicode(false).build().unwrap();
+            for t in &texts {
+                let want = reference.is_match(t.as_bytes());
+                assert_eq!(ours.is_match(t.as_bytes()), want, "{p} on {t:?}");
+                matched += usize::from(want);
+            }
+        }
+        // Not a vacuous agreement on "no match".
+        assert!(matched > 1000, "{matched} matches");
     }
 }
