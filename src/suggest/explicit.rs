@@ -4,6 +4,7 @@
 
 use super::evidence::{Evidence, EvidenceKind};
 use super::facts::RuleFacts;
+use super::names::{Name, NameMatcher};
 use crate::attack::model::Status;
 use crate::attack::AttackVersion;
 use regex::Regex;
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 /// Finds explicit ids and names.
 pub struct ExplicitMentions {
     id_re: Regex,
-    names_re: Option<Regex>,
+    names: Option<NameMatcher>,
     by_name: HashMap<String, String>,
 }
 
@@ -86,18 +87,16 @@ impl ExplicitMentions {
             by_name.remove(&n);
         }
         let mut names: Vec<&String> = by_name.keys().collect();
-        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        let alternation = names
-            .iter()
-            .map(|n| regex::escape(n))
-            .collect::<Vec<_>>()
-            .join("|");
-        let names_re = (!names.is_empty()).then(|| {
-            Regex::new(&format!(r"(?i)\b(?:{alternation})\b")).expect("escaped names compile")
-        });
+        // Longest first (then by name, so the order does not depend on the hash map).
+        names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let names = NameMatcher::new(names.into_iter().map(|n| Name {
+            text: n,
+            edge_before: true,
+            edge_after: true,
+        }));
         ExplicitMentions {
             id_re: Regex::new(r"(?i)(?:^|[^a-z0-9])(t\d{4}(?:[._/]\d{3})?)(?:[^0-9]|$)").unwrap(),
-            names_re,
+            names,
             by_name,
         }
     }
@@ -121,14 +120,15 @@ impl ExplicitMentions {
                     .naming_the_id(),
             );
         }
-        if let Some(re) = &self.names_re {
-            for m in re.find_iter(&facts.text) {
-                if let Some(id) = self.by_name.get(&m.as_str().to_ascii_lowercase()) {
+        if let Some(names) = &self.names {
+            for span in names.find_iter(&facts.text) {
+                let written = &facts.text[span];
+                if let Some(id) = self.by_name.get(&written.to_ascii_lowercase()) {
                     out.push(Evidence::new(
                         id.clone(),
                         0.75,
                         EvidenceKind::Explicit,
-                        format!("the rule mentions '{}'", m.as_str()),
+                        format!("the rule mentions '{written}'"),
                     ));
                 }
             }

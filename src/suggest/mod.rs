@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod explicit;
 pub mod facts;
 pub mod hints;
+pub mod names;
 pub mod parents;
 pub mod public;
 pub mod public_table;
@@ -34,7 +35,7 @@ pub struct Suggester<'p> {
     explicit: explicit::ExplicitMentions,
     text: attack_text::AttackTextSource,
     public: public::PublicSource,
-    software: software::SoftwareSource,
+    software: software::SoftwareSource<'p>,
     similar: similar::SimilarIndex,
     facts: HashMap<RuleRef, RuleFacts>,
     features: HashMap<RuleRef, similar::Features>,

@@ -6,10 +6,10 @@
 
 use super::evidence::{Evidence, EvidenceKind};
 use super::facts::RuleFacts;
+use super::names::{Name, NameMatcher};
 use crate::attack::model::Software;
 use crate::attack::search::tokens;
 use crate::attack::AttackText;
-use regex::{Regex, RegexBuilder};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -20,22 +20,22 @@ const STRENGTH: f64 = 0.6;
 /// Added to the context total, so one shared rare word does not claim a whole share.
 const CONTEXT_SMOOTHING: f64 = 2.0;
 
-struct Entry {
-    id: String,
-    name: String,
-    techniques: Vec<String>,
+struct Entry<'a> {
+    id: &'a str,
+    name: &'a str,
+    techniques: &'a [String],
     /// Per technique, the words of the software's procedure examples for it; built the
     /// first time a rule names the software.
     procedure_words: OnceLock<Vec<HashSet<String>>>,
 }
 
-pub struct SoftwareSource {
-    /// One case-insensitive alternation of every usable name.
-    names: Option<Regex>,
+pub struct SoftwareSource<'a> {
+    /// Every usable name, longest first.
+    names: Option<NameMatcher>,
     by_name: HashMap<String, usize>,
-    entries: Vec<Entry>,
+    entries: Vec<Entry<'a>>,
     /// (software id, technique) -> procedure texts, for the words above.
-    procedures: HashMap<(String, String), Vec<String>>,
+    procedures: HashMap<(&'a str, &'a str), Vec<&'a str>>,
 }
 
 fn usable_names(s: &Software) -> impl Iterator<Item = &String> {
@@ -44,54 +44,42 @@ fn usable_names(s: &Software) -> impl Iterator<Item = &String> {
         .filter(|n| n.chars().count() >= MIN_NAME_LEN && !s.names_in_prose.contains(n))
 }
 
-fn word_edge(c: Option<char>) -> &'static str {
-    if c.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-        r"\b"
-    } else {
-        ""
-    }
+/// Whether a name needs a word edge beside this end of it (it does where it ends in a word
+/// character: "Net Crawler" must not match inside "Net Crawlers", "[Ryuk]" may touch anything).
+fn needs_edge(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
-impl SoftwareSource {
-    pub fn new(text: &AttackText) -> Self {
+impl<'a> SoftwareSource<'a> {
+    pub fn new(text: &'a AttackText) -> Self {
         let mut by_name = HashMap::new();
         let mut entries = Vec::new();
-        let mut alternatives = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
         for s in text.software().iter().filter(|s| !s.techniques.is_empty()) {
             let index = entries.len();
             for n in usable_names(s) {
                 if by_name.insert(n.to_lowercase(), index).is_none() {
-                    alternatives.push(format!(
-                        "{}{}{}",
-                        word_edge(n.chars().next()),
-                        regex::escape(n),
-                        word_edge(n.chars().last())
-                    ));
+                    names.push(n);
                 }
             }
             entries.push(Entry {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                techniques: s.techniques.clone(),
+                id: &s.id,
+                name: &s.name,
+                techniques: &s.techniques,
                 procedure_words: OnceLock::new(),
             });
         }
         // Longest first, so "Cobalt Strike Beacon" wins over a shorter name inside it.
-        alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
-        let names = (!alternatives.is_empty()).then(|| {
-            RegexBuilder::new(&alternatives.join("|"))
-                .case_insensitive(true)
-                .size_limit(1 << 24)
-                .build()
-                .expect("escaped names form a valid pattern")
-        });
-        let mut procedures: HashMap<(String, String), Vec<String>> = HashMap::new();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        let names = NameMatcher::new(names.into_iter().map(|n| Name {
+            text: n,
+            edge_before: needs_edge(n.chars().next()),
+            edge_after: needs_edge(n.chars().last()),
+        }));
+        let mut procedures: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
         for t in text.techniques() {
             for p in t.procedures.iter().filter(|p| p.by.starts_with('S')) {
-                procedures
-                    .entry((p.by.clone(), t.id.clone()))
-                    .or_default()
-                    .push(p.text.clone());
+                procedures.entry((&p.by, &t.id)).or_default().push(&p.text);
             }
         }
         SoftwareSource {
@@ -102,13 +90,13 @@ impl SoftwareSource {
         }
     }
 
-    fn procedure_words<'a>(&self, e: &'a Entry) -> &'a [HashSet<String>] {
+    fn procedure_words<'e>(&self, e: &'e Entry) -> &'e [HashSet<String>] {
         e.procedure_words.get_or_init(|| {
             e.techniques
                 .iter()
                 .map(|t| {
                     self.procedures
-                        .get(&(e.id.clone(), t.clone()))
+                        .get(&(e.id, t.as_str()))
                         .into_iter()
                         .flatten()
                         .flat_map(|text| tokens(text))
@@ -121,10 +109,11 @@ impl SoftwareSource {
     pub fn collect(&self, facts: &RuleFacts, out: &mut Vec<Evidence>) {
         let Some(names) = &self.names else { return };
         let mut named: Vec<(usize, String)> = Vec::new();
-        for m in names.find_iter(&facts.text) {
-            if let Some(&i) = self.by_name.get(&m.as_str().to_lowercase()) {
+        for span in names.find_iter(&facts.text) {
+            let written = &facts.text[span];
+            if let Some(&i) = self.by_name.get(&written.to_lowercase()) {
                 if !named.iter().any(|(j, _)| *j == i) {
-                    named.push((i, m.as_str().to_string()));
+                    named.push((i, written.to_string()));
                 }
             }
         }
