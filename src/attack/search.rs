@@ -143,62 +143,99 @@ pub struct SearchIndex {
     avg_len: f64,
 }
 
-impl SearchIndex {
-    pub fn build(version: &AttackVersion, text: &AttackText) -> Self {
-        use rayon::prelude::*;
-        let docs = version
-            .techniques()
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .filter(|t| t.status == Status::Active)
-            .map(|t| {
-                let mut terms: HashMap<String, f64> = HashMap::new();
-                for w in tokens(&t.name) {
-                    *terms.entry(w).or_default() += 3.0;
-                }
-                if let Some(tt) = text.technique(&t.id) {
-                    for w in tokens(&tt.description) {
-                        *terms.entry(w).or_default() += 1.0;
-                    }
-                    // Procedure examples: a word many of them use adds, sublinearly, so a
-                    // technique with 800 examples does not drown one with eight.
-                    let mut seen: HashMap<String, f64> = HashMap::new();
-                    for p in &tt.procedures {
-                        for w in tokens(&p.text) {
-                            *seen.entry(w).or_default() += 1.0;
-                        }
-                    }
-                    for (w, n) in seen {
-                        *terms.entry(w).or_default() += PROCEDURE_WEIGHT * (1.0 + n).ln();
-                    }
-                }
-                (t.id.clone(), terms)
-            })
-            .collect();
-        Self::from_documents(docs)
+/// One document's words and their weights.
+pub type Terms = HashMap<String, f64>;
+
+/// Part of an index, built on one core: each word is kept once per part, not once per
+/// document, so the documents' own word maps never all exist at once.
+#[derive(Default)]
+struct Part {
+    doc_len: Vec<(u32, f64)>,
+    postings: HashMap<String, Vec<(u32, f32)>>,
+}
+
+impl Part {
+    fn add(mut self, doc: u32, terms: Terms) -> Part {
+        self.doc_len.push((doc, terms.values().sum()));
+        for (w, tf) in terms {
+            self.postings.entry(w).or_default().push((doc, tf as f32));
+        }
+        self
     }
 
-    /// An index over any documents: (id, term -> weight).
-    pub fn from_documents(docs: Vec<(String, HashMap<String, f64>)>) -> Self {
-        let mut ids = Vec::new();
-        let mut doc_len = Vec::new();
-        let mut postings: HashMap<String, (f64, Vec<(u32, f32)>)> = HashMap::new();
-        for (id, terms) in docs {
-            let doc = ids.len() as u32;
-            doc_len.push(terms.values().sum());
-            for (w, tf) in terms {
-                postings.entry(w).or_default().1.push((doc, tf as f32));
+    fn merge(self, other: Part) -> Part {
+        let (mut big, small) = if self.postings.len() >= other.postings.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        big.doc_len.extend(small.doc_len);
+        for (w, list) in small.postings {
+            big.postings.entry(w).or_default().extend(list);
+        }
+        big
+    }
+}
+
+impl SearchIndex {
+    pub fn build(version: &AttackVersion, text: &AttackText) -> Self {
+        let active: Vec<_> = version
+            .techniques()
+            .filter(|t| t.status == Status::Active)
+            .collect();
+        let ids = active.iter().map(|t| t.id.clone()).collect();
+        Self::from_documents(ids, |i| {
+            let t = active[i];
+            let mut terms = Terms::new();
+            for w in tokens(&t.name) {
+                *terms.entry(w).or_default() += 3.0;
             }
-            ids.push(id);
+            if let Some(tt) = text.technique(&t.id) {
+                for w in tokens(&tt.description) {
+                    *terms.entry(w).or_default() += 1.0;
+                }
+                // Procedure examples: a word many of them use adds, sublinearly, so a
+                // technique with 800 examples does not drown one with eight.
+                let mut seen: HashMap<String, f64> = HashMap::new();
+                for p in &tt.procedures {
+                    for w in tokens(&p.text) {
+                        *seen.entry(w).or_default() += 1.0;
+                    }
+                }
+                for (w, n) in seen {
+                    *terms.entry(w).or_default() += PROCEDURE_WEIGHT * (1.0 + n).ln();
+                }
+            }
+            terms
+        })
+    }
+
+    /// An index over any documents: their ids, and each one's words (made on all cores).
+    pub fn from_documents(ids: Vec<String>, terms_of: impl Fn(usize) -> Terms + Sync) -> Self {
+        use rayon::prelude::*;
+        let part = (0..ids.len())
+            .into_par_iter()
+            .with_min_len(64)
+            .fold(Part::default, |part, i| part.add(i as u32, terms_of(i)))
+            .reduce(Part::default, Part::merge);
+        let mut doc_len = vec![0.0; ids.len()];
+        for (doc, len) in part.doc_len {
+            doc_len[doc as usize] = len;
         }
         let n = ids.len() as f64;
-        for (idf, list) in postings.values_mut() {
-            let d = list.len() as f64;
-            *idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
-            // Most words are in a few documents: a list grown to four or eight keeps its
-            // slack for the whole run otherwise.
-            list.shrink_to_fit();
-        }
+        let mut postings: HashMap<String, (f64, Vec<(u32, f32)>)> = part
+            .postings
+            .into_iter()
+            .map(|(w, mut list)| {
+                let d = list.len() as f64;
+                let idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
+                list.sort_unstable_by_key(|p| p.0);
+                // Most words are in a few documents: a list grown to four or eight keeps
+                // its slack for the whole run otherwise.
+                list.shrink_to_fit();
+                (w, (idf, list))
+            })
+            .collect();
         postings.shrink_to_fit();
         let avg_len = doc_len.iter().sum::<f64>() / n.max(1.0);
         SearchIndex {

@@ -7,8 +7,7 @@
 use super::evidence::{Evidence, EvidenceKind};
 use super::facts::RuleFacts;
 use super::public_table::{embedded, Detection};
-use crate::attack::search::{tokens, SearchIndex};
-use std::collections::HashMap;
+use crate::attack::search::{tokens, SearchIndex, Terms};
 
 /// Below this BM25 score the nearest detection is noise.
 const MIN_TOP_SCORE: f64 = 9.0;
@@ -30,30 +29,24 @@ fn event_term(id: u32) -> String {
 impl PublicSource {
     pub fn new() -> Self {
         let detections = embedded();
-        use rayon::prelude::*;
-        let docs = detections
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let mut terms: HashMap<String, f64> = HashMap::new();
-                for w in tokens(&d.title) {
-                    *terms.entry(w).or_default() += 2.0;
-                }
-                for w in tokens(&d.logic) {
-                    // Long searches repeat their fields: a word counts at most three times.
-                    let tf = terms.entry(w).or_default();
-                    *tf = (*tf + 1.0).min(5.0);
-                }
-                for &e in &d.event_ids {
-                    *terms.entry(event_term(e)).or_default() += 2.0;
-                }
-                (i.to_string(), terms)
-            })
-            .collect();
-        PublicSource {
-            index: SearchIndex::from_documents(docs),
-            detections,
-        }
+        let ids = (0..detections.len()).map(|i| i.to_string()).collect();
+        let index = SearchIndex::from_documents(ids, |i| {
+            let d = &detections[i];
+            let mut terms = Terms::new();
+            for w in tokens(&d.title) {
+                *terms.entry(w).or_default() += 2.0;
+            }
+            for w in tokens(&d.logic) {
+                // Long searches repeat their fields: a word counts at most three times.
+                let tf = terms.entry(w).or_default();
+                *tf = (*tf + 1.0).min(5.0);
+            }
+            for &e in &d.event_ids {
+                *terms.entry(event_term(e)).or_default() += 2.0;
+            }
+            terms
+        });
+        PublicSource { index, detections }
     }
 
     pub fn collect(&self, facts: &RuleFacts, out: &mut Vec<Evidence>) {
