@@ -26,7 +26,7 @@ use crate::lint::Project;
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::platform::rule_platform;
 use facts::RuleFacts;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Everything the sources need, built once per run.
 pub struct Suggester<'p> {
@@ -37,8 +37,6 @@ pub struct Suggester<'p> {
     public: public::PublicSource,
     software: software::SoftwareSource<'p>,
     similar: similar::SimilarIndex,
-    facts: HashMap<RuleRef, RuleFacts>,
-    features: HashMap<RuleRef, similar::Features>,
     /// Evidence kinds left out (`eval --without`, for the ablation).
     without: Vec<EvidenceKind>,
     /// Parent groups lend only the tags of rules loading before the rule (`eval`).
@@ -86,31 +84,28 @@ pub fn technique_tags(project: &Project, r: RuleRef) -> Vec<String> {
 impl<'p> Suggester<'p> {
     pub fn new(project: &'p Project) -> Self {
         let attack = project.attack();
+        // Only tagged rules lend their likeness; every rule's facts are made again when it
+        // is ranked (keeping them for a whole ruleset was a fifth of suggest's memory).
         let mut similar = similar::SimilarIndex::default();
-        let mut facts = HashMap::new();
-        let mut features = HashMap::new();
-        let rules: Vec<RuleRef> = project
+        let tagged: Vec<(RuleRef, Vec<String>)> = project
             .ws
             .rule_refs()
             .filter(|r| !project.ws.files[r.file].file.salvaged)
+            .map(|r| (r, technique_tags(project, r)))
+            .filter(|(_, tags)| !tags.is_empty())
             .collect();
-        let all_facts: Vec<RuleFacts> = {
+        let tagged_facts: Vec<RuleFacts> = {
             use rayon::prelude::*;
-            rules
+            tagged
                 .par_iter()
                 .with_min_len(64)
-                .map(|&r| facts::rule_facts(&project.ws, &project.replay, r))
+                .map(|&(r, _)| facts::rule_facts(&project.ws, &project.replay, r))
                 .collect()
         };
-        for (r, f) in rules.into_iter().zip(all_facts) {
+        for ((r, tags), f) in tagged.into_iter().zip(tagged_facts) {
             let rule = project.ws.rule(r);
-            let tags = technique_tags(project, r);
-            let feats = similar.features(rule, &f, true);
-            if !tags.is_empty() {
-                similar.add(r, rule.id, tags, feats.clone());
-            }
-            features.insert(r, feats);
-            facts.insert(r, f);
+            let feats = similar.features(rule, &f);
+            similar.add(r, rule.id, tags, feats);
         }
         // The sources' indexes are independent: build them side by side.
         let text = project.db.text();
@@ -141,8 +136,6 @@ impl<'p> Suggester<'p> {
             public,
             software,
             similar,
-            facts,
-            features,
             without: Vec::new(),
             groups_loaded_before: false,
         }
@@ -174,9 +167,11 @@ impl<'p> Suggester<'p> {
         hidden: &HashSet<RuleRef>,
         platform: Option<crate::ruleset::platform::Platform>,
     ) -> Vec<Evidence> {
-        let Some(facts) = self.facts.get(&r) else {
+        let ws = &self.project.ws;
+        if ws.files[r.file].file.salvaged {
             return Vec::new();
-        };
+        }
+        let facts = &facts::rule_facts(ws, &self.project.replay, r);
         let mut out = Vec::new();
         self.explicit
             .collect(facts, self.project.attack(), &mut out);
@@ -195,9 +190,8 @@ impl<'p> Suggester<'p> {
         self.public.collect(facts, &mut out);
         self.software.collect(facts, &mut out);
         out.retain(|e| !self.without.contains(&e.kind));
-        if let Some(f) = self.features.get(&r) {
-            self.similar.collect(r, f, hidden, &mut out);
-        }
+        let features = self.similar.query_features(ws.rule(r), facts);
+        self.similar.collect(r, &features, hidden, &mut out);
         out
     }
 

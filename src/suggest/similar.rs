@@ -85,6 +85,41 @@ fn similarity(a: &Features, b: &Features) -> f64 {
     }
 }
 
+/// A rule's features, with its words already numbered.
+fn features_with(rule: &Rule, facts: &RuleFacts, tokens: Vec<u32>) -> Features {
+    Features {
+        parents: sorted(
+            rule.parents
+                .iter()
+                .map(|p| format!("{}:{}", p.kind.element(), p.value))
+                .collect(),
+        ),
+        fields: sorted(
+            facts
+                .fields
+                .iter()
+                .map(|(n, v)| format!("{}={}", n.to_ascii_lowercase(), v.to_ascii_lowercase()))
+                .collect(),
+        ),
+        tokens: sorted(tokens),
+        groups: sorted(
+            rule.groups
+                .iter()
+                .filter(|g| !is_compliance_group(g))
+                .cloned()
+                .collect(),
+        ),
+        events: sorted(
+            facts
+                .event_ids
+                .iter()
+                .filter(|e| e.depth <= 1)
+                .map(|e| e.value)
+                .collect(),
+        ),
+    }
+}
+
 /// The tagged rules of a run, indexed for nearest-neighbour lookup.
 #[derive(Default)]
 pub struct SimilarIndex {
@@ -103,52 +138,40 @@ const COMMON: usize = 200;
 const CANDIDATES: usize = 200;
 
 impl SimilarIndex {
-    pub fn features(&mut self, rule: &Rule, facts: &RuleFacts, grow: bool) -> Features {
+    /// Features of a tagged rule about to be added: its words join the vocabulary.
+    pub fn features(&mut self, rule: &Rule, facts: &RuleFacts) -> Features {
         let mut tokens = Vec::new();
         for t in &facts.tokens {
-            match self.vocab.get(t) {
-                Some(&i) => tokens.push(i),
-                None if grow => {
+            let id = match self.vocab.get(t) {
+                Some(&i) => i,
+                None => {
                     let i = self.vocab.len() as u32;
                     self.vocab.insert(t.clone(), i);
-                    tokens.push(i);
+                    i
                 }
-                None => {}
-            }
+            };
+            tokens.push(id);
         }
-        Features {
-            parents: sorted(
-                rule.parents
-                    .iter()
-                    .map(|p| format!("{}:{}", p.kind.element(), p.value))
-                    .collect(),
-            ),
-            fields: sorted(
-                facts
-                    .fields
-                    .iter()
-                    .map(|(n, v)| format!("{}={}", n.to_ascii_lowercase(), v.to_ascii_lowercase()))
-                    .collect(),
-            ),
-            tokens: sorted(tokens),
-            groups: sorted(
-                rule.groups
-                    .iter()
-                    .filter(|g| !is_compliance_group(g))
-                    .cloned()
-                    .collect(),
-            ),
-            events: sorted(
-                facts
-                    .event_ids
-                    .iter()
-                    .filter(|e| e.depth <= 1)
-                    .map(|e| e.value)
-                    .collect(),
-            ),
-        }
+        features_with(rule, facts, tokens)
     }
 
+    /// Features of a rule to suggest for. Its words no tagged rule has get numbers past the
+    /// vocabulary: they can meet nothing, but they count in the rule's word set.
+    pub fn query_features(&self, rule: &Rule, facts: &RuleFacts) -> Features {
+        let mut unknown: HashMap<&str, u32> = HashMap::new();
+        let mut tokens = Vec::new();
+        for t in &facts.tokens {
+            let id = match self.vocab.get(t) {
+                Some(&i) => i,
+                None => {
+                    let next = (self.vocab.len() + unknown.len()) as u32;
+                    *unknown.entry(t).or_insert(next)
+                }
+            };
+            tokens.push(id);
+        }
+        features_with(rule, facts, tokens)
+    }
     pub fn add(&mut self, rule: RuleRef, id: Option<u32>, tags: Vec<String>, features: Features) {
         let i = self.entries.len();
         for t in &features.tokens {
@@ -220,5 +243,53 @@ impl SimilarIndex {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::model::SourceFile;
+    use crate::ruleset::read::parse;
+    use std::collections::BTreeSet;
+
+    fn facts_of(words: &str) -> RuleFacts {
+        RuleFacts {
+            tokens: crate::attack::search::tokens(words),
+            ..Default::default()
+        }
+    }
+
+    /// A query's word set compares with a tagged rule's as the two sets of words do, also
+    /// for words no tagged rule has (they count in the union, never in the intersection).
+    #[test]
+    fn query_words_compare_as_the_words_themselves() {
+        let text = r#"<group name="t,"><rule id="100001" level="3"><match>x</match><description>d</description></rule></group>"#;
+        let file = parse(SourceFile::new("t.xml".into(), text.into())).unwrap();
+        let rule = &file.rules[0];
+        let tagged = [
+            "mimikatz credential dumping lsass memory",
+            "lsass process access credential",
+        ];
+        let query = "credential dumping from lsass with procdump procdump unusual";
+        let mut index = SimilarIndex::default();
+        for (i, words) in tagged.iter().enumerate() {
+            let f = index.features(rule, &facts_of(words));
+            let r = RuleRef { file: 0, rule: i };
+            index.add(r, None, vec!["T1003.001".into()], f);
+        }
+        let q = index.query_features(rule, &facts_of(query));
+        let set = |w: &str| -> BTreeSet<String> {
+            crate::attack::search::tokens(w).into_iter().collect()
+        };
+        for (i, words) in tagged.iter().enumerate() {
+            let (a, b) = (set(query), set(words));
+            let want = a.intersection(&b).count() as f64 / a.union(&b).count() as f64;
+            let got = jaccard(&q.tokens, &index.entries[i].features.tokens);
+            assert!((got - want).abs() < 1e-12, "{got} != {want}");
+            assert!(want > 0.0 && want < 1.0, "{want}");
+        }
+        // Unknown words did not join the vocabulary.
+        assert_eq!(index.vocab.len(), set(&tagged.join(" ")).len());
     }
 }
