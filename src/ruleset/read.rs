@@ -40,7 +40,7 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
             let bytes = e.into_bytes();
             let text = placeholder_text(&bytes);
             let source = SourceFile::new(path, text);
-            let result = xml::read(&bytes).map(|doc| build(&source.text, &doc));
+            let result = read_contents(&source.text, &bytes);
             let mut file = finish(source, result, looks_utf16(&bytes))?;
             file.not_utf8_at = Some(at);
             Ok(file)
@@ -50,9 +50,68 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
 
 /// Parses a file already in memory.
 pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
-    let result = xml::read(source.text.as_bytes()).map(|doc| build(&source.text, &doc));
+    let result = read_contents(&source.text, source.text.as_bytes());
     let utf16 = result.is_err() && looks_utf16(source.text.as_bytes());
     finish(source, result, utf16)
+}
+
+/// [`parse`] from the whole tree, without reading rules while the XML is read: what the
+/// streaming read is held to (tests and the `streaming_read` fuzz target).
+#[doc(hidden)]
+pub fn parse_whole_tree(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
+    let bytes = source.text.as_bytes();
+    let result = xml::read(bytes).map(|doc| build(&source.text, &doc, Vec::new()));
+    let utf16 = result.is_err() && looks_utf16(bytes);
+    finish(source, result, utf16)
+}
+
+/// Reads `bytes` (shown as `text`) into rules while the XML is being read, so a rule's
+/// nodes go as soon as it is a rule. A file the manager refuses is read again the plain way,
+/// for the error [`xml::read`] gives (the one the oracle tests hold to the manager's).
+fn read_contents(text: &str, bytes: &[u8]) -> Result<Contents, XmlError> {
+    let mut streamed = StreamedRules {
+        text,
+        rules: Vec::new(),
+        group: None,
+    };
+    match xml::read_streaming(bytes, &mut streamed) {
+        Ok(doc) => Ok(build(text, &doc, streamed.rules)),
+        Err(_) => xml::read(bytes).map(|doc| build(text, &doc, Vec::new())),
+    }
+}
+
+/// Rules read from a `<group>`'s children as the reader hands them over, in file order.
+struct StreamedRules<'t> {
+    text: &'t str,
+    rules: Vec<Rule>,
+    /// The group being read: its node, its names, and where its last child ended.
+    group: Option<(usize, std::sync::Arc<[String]>, usize)>,
+}
+
+impl<'a> xml::ChildSink<'a> for StreamedRules<'_> {
+    fn take(&mut self, doc: &XmlDocument<'a>, group: usize, child: usize) -> bool {
+        let reader = Reader {
+            text: self.text,
+            doc,
+        };
+        if self.group.as_ref().is_none_or(|g| g.0 != group) {
+            let start = doc.nodes[group].open_tag.end;
+            self.group = Some((group, reader.enclosing_groups(group), start));
+        }
+        let (_, enclosing, boundary) = self.group.as_mut().expect("set above");
+        let node = &doc.nodes[child];
+        // A `<var>` is no child of the group for the rule loader (nor for `children`).
+        if node.kind != xml::NodeKind::Element {
+            return false;
+        }
+        let taken = node.is_named("rule");
+        if taken {
+            self.rules
+                .push(reader.read_rule(child, enclosing, *boundary));
+        }
+        *boundary = node.span.end;
+        taken
+    }
 }
 
 /// The model of a file the reader took, or the located failure of one it refused.
@@ -117,6 +176,7 @@ fn xml_failure(source: SourceFile, utf16: bool, e: XmlError) -> Box<LoadFailure>
 
 /// What a document says, read before the file's source joins it (the document borrows
 /// the source's bytes).
+#[derive(Debug)]
 struct Contents {
     kind: FileKind,
     rules: Vec<Rule>,
@@ -138,10 +198,11 @@ impl Contents {
     }
 }
 
-/// `text`: the file's text, whose offsets the document's spans are.
-fn build(text: &str, doc: &XmlDocument) -> Contents {
+/// `text`: the file's text, whose offsets the document's spans are; `streamed`: the rules
+/// already read from the groups' children while the file was read, in file order.
+fn build(text: &str, doc: &XmlDocument, streamed: Vec<Rule>) -> Contents {
     let reader = Reader { text, doc };
-    let (kind, rules, structure_problems) = reader.read_document();
+    let (kind, rules, structure_problems) = reader.read_document(streamed);
     let directives = doc
         .comments
         .iter()
@@ -190,7 +251,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_document(&self) -> (FileKind, Vec<Rule>, Vec<Spanned<String>>) {
+    fn read_document(&self, streamed: Vec<Rule>) -> (FileKind, Vec<Rule>, Vec<Spanned<String>>) {
         let top = self.doc.children(None);
         let is = |i: &usize, name: &str| self.node(*i).is_named(name);
         let kind = if top.iter().any(|n| is(n, "decoder")) {
@@ -200,11 +261,13 @@ impl<'a> Reader<'a> {
         } else {
             FileKind::Other
         };
-        let mut rules = Vec::new();
         let mut problems = Vec::new();
         if kind != FileKind::Rules {
-            return (kind, rules, problems);
+            return (kind, Vec::new(), problems);
         }
+        let mut rules = streamed;
+        // Rules read here, from children the streaming read left in the document.
+        let mut late: Vec<Rule> = Vec::new();
         for &group in &top {
             let name = self.node(group).name_str();
             if !is(&group, "group") {
@@ -221,27 +284,29 @@ impl<'a> Reader<'a> {
                     format!("<{name}> at the top level must have exactly one attribute, `name`: the manager rejects the file"),
                 ));
             }
-            let enclosing: std::sync::Arc<[String]> = self
-                .doc
-                .attribute(group, "name")
-                .map(|a| {
-                    split_list(&a.content_str(), &[','])
-                        .into_iter()
-                        .map(|(s, _)| s.to_string())
-                        .collect()
-                })
-                .unwrap_or_else(|| std::sync::Arc::from(Vec::new()));
+            let enclosing = self.enclosing_groups(group);
+            let span = self.node(group).span;
+            // The rules already read from this group, in file order.
+            let first = rules.partition_point(|r| r.span.start < span.start);
+            let already = rules[first..].partition_point(|r| r.span.end <= span.end);
             let children = self.doc.children(Some(group));
-            if children.is_empty() {
+            if children.is_empty() && already == 0 {
                 problems.push(self.problem(
                     group,
                     format!("<{name}> without any rule: the manager rejects the file"),
                 ));
             }
             let mut boundary = self.node(group).open_tag.end;
+            let mut next_read = first;
             for child in children {
+                let start = self.node(child).span.start;
+                // A rule read already that stands before this child ends where it ends.
+                while next_read < first + already && rules[next_read].span.start < start {
+                    boundary = rules[next_read].span.end;
+                    next_read += 1;
+                }
                 if is(&child, "rule") {
-                    rules.push(self.read_rule(child, &enclosing, boundary));
+                    late.push(self.read_rule(child, &enclosing, boundary));
                 } else {
                     problems.push(self.problem(
                         child,
@@ -254,8 +319,25 @@ impl<'a> Reader<'a> {
                 boundary = self.node(child).span.end;
             }
         }
+        for rule in late {
+            let at = rules.partition_point(|r| r.span.start < rule.span.start);
+            rules.insert(at, rule);
+        }
         rules.shrink_to_fit();
         (kind, rules, problems)
+    }
+
+    /// The groups a top-level `<group name="a,b,">` gives its rules.
+    fn enclosing_groups(&self, group: usize) -> std::sync::Arc<[String]> {
+        self.doc
+            .attribute(group, "name")
+            .map(|a| {
+                split_list(&a.content_str(), &[','])
+                    .into_iter()
+                    .map(|(s, _)| s.to_string())
+                    .collect()
+            })
+            .unwrap_or_else(|| std::sync::Arc::from(Vec::new()))
     }
 
     fn read_rule(&self, node: usize, enclosing: &std::sync::Arc<[String]>, after: usize) -> Rule {
@@ -575,5 +657,130 @@ mod tests {
         assert_eq!(f.not_utf8_at, Some(55));
         assert_eq!(&f.source.text[52..56], "caf?");
         assert_eq!(f.rules[0].description_text(), "caf\u{fffd}");
+    }
+}
+
+/// Reading while the XML is read must give what reading the whole tree gives.
+#[cfg(test)]
+mod streaming_tests {
+    use super::*;
+
+    fn plain(text: &str) -> Result<Contents, XmlError> {
+        xml::read(text.as_bytes()).map(|doc| build(text, &doc, Vec::new()))
+    }
+
+    fn assert_same(what: &str, text: &str) {
+        let streamed = format!("{:?}", read_contents(text, text.as_bytes()));
+        let plain = format!("{:?}", plain(text));
+        if streamed != plain {
+            // The first difference, with some context: the whole model is long.
+            let at = streamed
+                .bytes()
+                .zip(plain.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(streamed.len().min(plain.len()));
+            let around = |s: &str| {
+                s.get(at.saturating_sub(300)..(at + 200).min(s.len()))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            panic!(
+                "{what}: streamed\n{}\nplain\n{}",
+                around(&streamed),
+                around(&plain)
+            );
+        }
+    }
+
+    fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files_under(&p, out);
+            } else if p.extension().is_some_and(|x| x == "xml") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every rule and decoder file of the stock and community rulesets (broken ones too) and
+    /// every test fixture.
+    #[test]
+    fn every_corpus_and_fixture_file_reads_the_same_both_ways() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        files_under(&root.join("../shared/corpus"), &mut files);
+        files_under(&root.join("tests/fixtures"), &mut files);
+        files_under(&root.join("examples"), &mut files);
+        assert!(files.len() > 400, "{} files", files.len());
+        for f in &files {
+            let bytes = std::fs::read(f).unwrap();
+            assert_same(&f.display().to_string(), &placeholder_text(&bytes));
+        }
+    }
+
+    /// What a streaming read must not get wrong: variables defined before, between and
+    /// inside groups, a group's own text with a variable, children that are not rules,
+    /// comments and suppressions between rules, several groups, decoders after groups, and
+    /// errors (which the plain read reports).
+    #[test]
+    fn edge_cases_read_the_same_both_ways() {
+        let cases = [
+            r#"<var name="L">7</var><group name="a,$L,"><rule id="100001" level="$L"><match>$L x</match><description>d</description></rule></group>"#,
+            r#"<group name="a,"><var name="V">vv</var><rule id="100001" level="3"><match>$V</match><description>d</description></rule><var name="W">ww</var><rule id="100002" level="3"><match>$W $V</match><description>d</description></rule></group>"#,
+            r#"<var name="V">vv</var><group name="g,">text $V <rule id="1" level="3"><description>d</description></rule> tail $V</group>"#,
+            r#"<group name="g,"><rule id="1" level="3"><description>d</description></rule><decoder name="x"/><rule id="2" level="3"/></group>"#,
+            r#"<group name="g,"><!-- wazuh-mitre: ignore[WM101] --><rule id="1" level="3"><description>d</description></rule>
+<!-- between --><rule id="2" level="3"><description>e</description><mitre><id>T1110</id></mitre></rule></group>
+<group name="h,"><rule id="3" level="3"><if_sid>1</if_sid><description>f</description></rule></group>"#,
+            r#"<group name="g,"></group><group name="h,"/>"#,
+            r#"<group name="g,"><rule id="1" level="3"><description>d</description></rule></group><decoder name="x"><prematch>y</prematch></decoder>"#,
+            r#"<group name="g," other="x"><rule id="1" level="3"><description>d</description></rule></group><rule id="9" level="1"/>"#,
+            r#"<var name="V">$(field)</var><group name="g,"><rule id="1" level="3"><description>$V $UNKNOWN</description></rule></group>"#,
+            r#"<group name="g,">$UNDEF<var name="V">v</var><rule id="1" level="3"><description>$NOPE</description></rule></group>"#,
+            r#"<group name="g,"><rule id="1" level="3"><description>d</description></rule>"#,
+            r#"<group name="g,"><rule id="1" level="3"><description>d</descriptio></rule></group>"#,
+            "<group name=\"g,\"><rule id=\"1\" level=\"3\"><description>d</description></rule>\n<!-- c --><var name=\"V\">v</var>\n<!-- d --><rule id=\"2\" level=\"3\"><description>$V</description></rule></group>",
+            r#"<GROUP name="g,"><RULE id="1" level="3"><description>d</description></RULE></GROUP>"#,
+            r#"<var name="R"><rule id="1" level="3"/></var><group name="g,"><rule id="2" level="3"><description>$R</description></rule></group>"#,
+        ];
+        for (i, text) in cases.iter().enumerate() {
+            assert_same(&format!("case {i}: {text}"), text);
+        }
+        // Not vacuous: the cases hold rules, problems and errors.
+        let read: Vec<_> = cases.iter().map(|t| plain(t)).collect();
+        assert!(read
+            .iter()
+            .any(|r| r.as_ref().is_ok_and(|c| c.rules.len() >= 2)));
+        assert!(read
+            .iter()
+            .any(|r| r.as_ref().is_ok_and(|c| !c.structure_problems.is_empty())));
+        assert!(read.iter().filter(|r| r.is_err()).count() >= 2);
+    }
+
+    /// The point of it: a group's rules leave the tree as they are read.
+    #[test]
+    fn a_streaming_read_keeps_no_rule_nodes() {
+        let mut text = String::from("<group name=\"g,\">\n");
+        for i in 0..1000 {
+            text.push_str(&format!(
+                "<rule id=\"{}\" level=\"3\"><match>x</match><description>d</description></rule>\n",
+                100000 + i
+            ));
+        }
+        text.push_str("</group>\n");
+        let mut sink = StreamedRules {
+            text: &text,
+            rules: Vec::new(),
+            group: None,
+        };
+        let doc = xml::read_streaming(text.as_bytes(), &mut sink).unwrap();
+        assert_eq!(sink.rules.len(), 1000);
+        // The group and its attribute.
+        assert_eq!(doc.nodes.len(), 2);
+        assert!(xml::read(text.as_bytes()).unwrap().nodes.len() > 5000);
     }
 }

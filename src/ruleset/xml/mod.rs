@@ -131,6 +131,37 @@ pub fn read(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
 
 /// Reads `bytes` as `OS_ReadXML` does, without applying variables.
 pub fn parse(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
+    parse_with(bytes, None).map(|(doc, _)| doc)
+}
+
+/// Takes each child of a top-level `<group>` as soon as it is read, so that a file of
+/// 300,000 rules never holds its whole tree: a rule's nodes can go once it is a rule.
+pub trait ChildSink<'a> {
+    /// `child`, the first of the last nodes of `doc`, is a complete child of `group`, with
+    /// variables applied. True when the sink took it: its nodes are dropped.
+    fn take(&mut self, doc: &XmlDocument<'a>, group: usize, child: usize) -> bool;
+}
+
+/// [`read`], handing each child of a top-level `<group>` to `sink` as soon as it is read;
+/// the document keeps the nodes the sink did not take.
+///
+/// An error here may differ from [`read`]'s when a file has several (variables are applied
+/// to a group's own text when it closes, not before its children): callers that report
+/// errors read the file again with [`read`].
+pub fn read_streaming<'a>(
+    bytes: &'a [u8],
+    sink: &mut dyn ChildSink<'a>,
+) -> Result<XmlDocument<'a>, XmlError> {
+    let (mut doc, mut applier) = parse_with(bytes, Some(sink))?;
+    applier.advance(&mut doc, &[])?;
+    applier.finish(&mut doc)?;
+    Ok(doc)
+}
+
+fn parse_with<'a>(
+    bytes: &'a [u8],
+    sink: Option<&mut dyn ChildSink<'a>>,
+) -> Result<(XmlDocument<'a>, variables::Applier<'a>), XmlError> {
     let mut r = Reader {
         src: bytes,
         pos: 0,
@@ -140,6 +171,8 @@ pub fn parse(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
         closed: Vec::new(),
         doc: XmlDocument::default(),
         spare: Vec::new(),
+        sink,
+        applier: variables::Applier::default(),
     };
     match r.read_element(0, 0) {
         Ok(_) | Err(Stop::EndOfFile) => {}
@@ -149,7 +182,7 @@ pub fn parse(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
         let node = &r.doc.nodes[i];
         return Err(r.error(error::Kind::ElementNotClosed(node.name.to_vec(), node.line)));
     }
-    Ok(r.doc)
+    Ok((r.doc, r.applier))
 }
 
 /// os_xml keeps at most two characters pushed back.
@@ -167,7 +200,7 @@ impl From<XmlError> for Stop {
     }
 }
 
-struct Reader<'a> {
+struct Reader<'a, 's> {
     src: &'a [u8],
     /// The next byte of `src` to read.
     pos: usize,
@@ -182,9 +215,13 @@ struct Reader<'a> {
     /// Emptied buffers of finished elements and attributes, for the next ones: os_xml's
     /// buffers are per call, but a file has tens of thousands of calls.
     spare: Vec<Vec<u8>>,
+    /// Who takes each child of a top-level `<group>` as it is read (streaming reads only).
+    sink: Option<&'s mut dyn ChildSink<'a>>,
+    /// Variables applied so far, for the sink's sake.
+    applier: variables::Applier<'a>,
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Reader<'a, '_> {
     /// What os_xml kept in `buffer` (cut at a NUL byte), borrowed from the file when it is
     /// the bytes at `at` as they stand: no comment or NUL was left out.
     fn kept(&self, buffer: &[u8], at: usize) -> std::borrow::Cow<'a, [u8]> {
@@ -471,6 +508,7 @@ impl<'a> Reader<'a> {
                 } else {
                     self.ungetc(next, next_at);
                     self.ungetc(b'<' as i32, at);
+                    let first = self.doc.nodes.len();
                     let child = stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
                         self.read_element(depth + 1, recursion)
                     });
@@ -481,6 +519,9 @@ impl<'a> Reader<'a> {
                             return Err(self.error(error::Kind::EndOfFileUnclosed).into())
                         }
                         Err(e) => return Err(e),
+                    }
+                    if let (0, Some(parent)) = (depth, current) {
+                        self.hand_over(parent, first)?;
                     }
                     content.clear();
                     content_start = (self.last_at + 1).min(self.src.len());
@@ -501,6 +542,28 @@ impl<'a> Reader<'a> {
             return Err(Stop::EndOfFile);
         }
         Err(self.error(error::Kind::EndOfFileUnclosed).into())
+    }
+
+    /// Offers the child read last (nodes from `first` on) of top-level element `parent` to
+    /// the sink, if there is one and `parent` is a `<group>`; drops its nodes if taken.
+    fn hand_over(&mut self, parent: usize, first: usize) -> Result<(), XmlError> {
+        let Some(sink) = self.sink.as_deref_mut() else {
+            return Ok(());
+        };
+        let p = &self.doc.nodes[parent];
+        // Only then is the group, not yet closed, the one node whose text is not final (a
+        // `<var>` around elements would define itself after them).
+        let whole = first < self.doc.nodes.len() && self.closed[first..].iter().all(|&c| c);
+        if p.kind != NodeKind::Element || !p.is_named("group") || !whole {
+            return Ok(());
+        }
+        self.applier.advance(&mut self.doc, &self.closed)?;
+        if sink.take(&self.doc, parent, first) {
+            self.doc.nodes.truncate(first);
+            self.closed.truncate(first);
+            self.applier.truncated(first);
+        }
+        Ok(())
     }
 
     /// os_xml's `_getattributes`: reads `name="value"` pairs after an element's name up to

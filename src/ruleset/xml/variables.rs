@@ -22,17 +22,65 @@ const MAX_VARIABLE_NAME: usize = 256;
 
 /// Applies every `<var>` of `doc` to the text after it, in place.
 pub fn apply(doc: &mut XmlDocument<'_>) -> Result<(), XmlError> {
-    // Definitions seen so far: (name, value).
-    let mut vars: Vec<Definition> = Vec::new();
-    for i in 0..doc.nodes.len() {
+    let mut applier = Applier::default();
+    applier.advance(doc, &[])?;
+    applier.finish(doc)
+}
+
+/// `OS_ApplyVariables`' walk over the nodes in file order, done in steps, so that a file can
+/// be read into rules while it is still being read (see [`super::read_streaming`]).
+#[derive(Default)]
+pub struct Applier<'a> {
+    /// Definitions seen so far: (name, value).
+    vars: Vec<Definition<'a>>,
+    /// Nodes before this one have been walked.
+    done: usize,
+    /// Elements still open when walked (a `<group>` around the rules being read), with how
+    /// many definitions came before them: their text is final only once they close.
+    open: Vec<(usize, usize)>,
+}
+
+impl<'a> Applier<'a> {
+    /// Walks the nodes not walked yet. `closed[i]` says whether node `i` is complete; nodes
+    /// past its end are (an empty slice: every node is).
+    pub fn advance(&mut self, doc: &mut XmlDocument<'a>, closed: &[bool]) -> Result<(), XmlError> {
+        for i in self.done..doc.nodes.len() {
+            if !closed.get(i).copied().unwrap_or(true) {
+                self.open.push((i, self.vars.len()));
+                continue;
+            }
+            self.walk(doc, i, self.vars.len())?;
+        }
+        self.done = doc.nodes.len();
+        Ok(())
+    }
+
+    /// Nodes from `at` on were dropped (read into rules already): the walk goes on from there.
+    pub fn truncated(&mut self, at: usize) {
+        self.done = self.done.min(at);
+        self.open.retain(|&(i, _)| i < at);
+    }
+
+    /// Walks the elements that were open, each with the definitions that came before it.
+    pub fn finish(mut self, doc: &mut XmlDocument<'a>) -> Result<(), XmlError> {
+        for (i, known) in std::mem::take(&mut self.open) {
+            self.walk(doc, i, known)?;
+        }
+        Ok(())
+    }
+
+    /// One node: a definition to remember, or a text to rewrite with the first `known`
+    /// definitions.
+    fn walk(&mut self, doc: &mut XmlDocument<'a>, i: usize, known: usize) -> Result<(), XmlError> {
         match doc.nodes[i].kind {
-            NodeKind::Variable => vars.push(definition(doc, i)?),
+            NodeKind::Variable => self.vars.push(definition(doc, i)?),
             NodeKind::Element | NodeKind::Attribute => {
                 let text = &doc.nodes[i].content;
+                let vars = &self.vars[..known];
                 if text.len() <= 2 || vars.is_empty() || !text.contains(&b'$') {
-                    continue;
+                    return Ok(());
                 }
-                let replaced = substitute(text, &vars).map_err(|kind| XmlError {
+                let replaced = substitute(text, vars).map_err(|kind| XmlError {
                     kind,
                     line: doc.nodes[i].line,
                     offset: doc.nodes[i].content_span.start,
@@ -40,8 +88,8 @@ pub fn apply(doc: &mut XmlDocument<'_>) -> Result<(), XmlError> {
                 doc.nodes[i].content = replaced.into();
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The name and value of the variable defined by node `i`: its value is its text, its name
