@@ -186,6 +186,16 @@ impl Project {
         selection: &Selection,
         chooser: Option<&dyn TechniqueChooser>,
     ) -> Vec<Diagnostic> {
+        self.lint_files(selection, chooser, None)
+    }
+
+    /// [`Project::lint`] for the files `only` marks (all of them for `None`).
+    pub fn lint_files(
+        &self,
+        selection: &Selection,
+        chooser: Option<&dyn TechniqueChooser>,
+        only: Option<&[bool]>,
+    ) -> Vec<Diagnostic> {
         let ctx = Context {
             ws: &self.ws,
             replay: &self.replay,
@@ -199,8 +209,12 @@ impl Project {
             .into_iter()
             .filter(|c| selection.enabled(c.info()))
             .collect();
-        let found = checks::run_checks(&ctx, &checks);
+        let found = checks::run_checks(&ctx, &checks, only);
         let mut out = checks::suppression::apply(&self.ws, found, selection);
+        if let Some(only) = only {
+            // Suppressions of the other files silenced nothing of this run's: not unused.
+            out.retain(|d| only.get(d.file).copied().unwrap_or(false));
+        }
         // Each file's ignores are matched once, not once per finding.
         let mut ignored_in: Vec<Option<Vec<&str>>> = vec![None; self.ws.files.len()];
         out.retain(|d| {

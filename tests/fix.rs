@@ -24,6 +24,7 @@ fn options(args: &str) -> FixOptions {
             Confidence::High
         },
         selection: Selection::default(),
+        relint_everything: false,
     }
 }
 
@@ -281,4 +282,48 @@ fn bulk_fix_over_the_corpora() {
             );
         }
     }
+}
+
+/// Without the suggester, a pass after the first lints only the files the pass before had
+/// fixes for (a fix changes nothing but `<mitre>` blocks and comments, and no check reads
+/// another file's). The plan must be the one linting every file gives: the stock ruleset
+/// needs three passes (replaced ids make duplicate entries that the next pass removes), the
+/// community rulesets and every fixture, with safe and with selected fixes.
+#[test]
+fn later_passes_lint_only_fixed_files_and_plan_the_same() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let inputs = [
+        shared.join("corpus/wazuh-4.14.7/rules"),
+        shared.join("corpus/community"),
+        PathBuf::from("tests/fixtures"),
+    ];
+    let mut fixed_files = 0;
+    for input in &inputs {
+        for select in [None, Some("WM1")] {
+            let selection = Selection {
+                select: select.map(str::to_string).into_iter().collect(),
+                ignore: Vec::new(),
+            };
+            let run = |relint_everything: bool| {
+                let mut p = project(std::slice::from_ref(input), &[], Config::default());
+                let opts = FixOptions {
+                    selection: selection.clone(),
+                    relint_everything,
+                    ..FixOptions::default()
+                };
+                format!("{:?}", plan(&mut p, &opts))
+            };
+            let (short, long) = (run(false), run(true));
+            // Not assert_eq!: a plan holds every changed file's text twice.
+            assert!(
+                short == long,
+                "{} {select:?}: the plans differ",
+                input.display()
+            );
+            fixed_files += short.matches("FixedFile {").count();
+        }
+    }
+    assert!(fixed_files > 10, "{fixed_files} files fixed");
 }

@@ -169,16 +169,26 @@ pub trait Check: Sync {
     fn info(&self) -> &'static CheckInfo;
 
     /// Called for every linted rule.
+    ///
+    /// A check reads other rules' ids, groups, parents and fields, never their `<mitre>`
+    /// blocks or comments, except through the chooser: `fix` lints again only the files its
+    /// last pass changed, since a fix changes nothing else (`rewrite/plan.rs`).
     fn check_rule(&self, _ctx: &Context, _rule: RuleRef, _out: &mut Vec<Diagnostic>) {}
 
     /// Called once per run, for checks that look across rules or files.
     fn check_workspace(&self, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
 }
 
-/// Runs every check of the registry over the linted rules.
-pub fn run_checks(ctx: &Context, checks: &[&dyn Check]) -> Vec<Diagnostic> {
+/// Runs every check of the registry over the linted rules (those of the files `only`
+/// marks, when given).
+pub fn run_checks(ctx: &Context, checks: &[&dyn Check], only: Option<&[bool]>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let linted: Vec<RuleRef> = ctx.ws.linted_rule_refs().collect();
+    let wanted = |file: usize| only.is_none_or(|o| o.get(file).copied().unwrap_or(false));
+    let linted: Vec<RuleRef> = ctx
+        .ws
+        .linted_rule_refs()
+        .filter(|r| wanted(r.file))
+        .collect();
     for check in checks {
         let tags_only = check.info().scope == Scope::Tags;
         for &r in &linted {
@@ -188,7 +198,7 @@ pub fn run_checks(ctx: &Context, checks: &[&dyn Check]) -> Vec<Diagnostic> {
         }
         check.check_workspace(ctx, &mut out);
     }
-    out.retain(|d| ctx.ws.files[d.file].origin == Origin::Linted);
+    out.retain(|d| ctx.ws.files[d.file].origin == Origin::Linted && wanted(d.file));
     // Unsorted: `Project::lint` sorts once, after suppressions and ignores.
     out
 }

@@ -24,6 +24,9 @@ pub struct FixOptions {
     pub add_tags: bool,
     pub min_confidence: Confidence,
     pub selection: Selection,
+    /// Every pass lints every file, not only those the pass before had fixes for: what
+    /// that shortcut is tested against.
+    pub relint_everything: bool,
 }
 
 impl Default for FixOptions {
@@ -33,6 +36,7 @@ impl Default for FixOptions {
             add_tags: false,
             min_confidence: Confidence::High,
             selection: Selection::default(),
+            relint_everything: false,
         }
     }
 }
@@ -117,16 +121,20 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
     let mut converged = false;
     // Rules left untagged, as the last pass saw them.
     let mut skipped: Vec<Skipped> = Vec::new();
+    // The files the next pass lints: all of them first; then, without the suggester, those
+    // the pass before had fixes for. A fix changes only `<mitre>` blocks and comments
+    // (`verify` holds it to that), and no check reads another file's, so the findings of
+    // the other files stay what they were: findings without an applicable fix.
+    let mut relint: Option<Vec<bool>> = None;
     for _ in 0..MAX_PASSES {
         skipped.clear();
         let mut per_file: BTreeMap<usize, Vec<(Edit, Applied)>> = BTreeMap::new();
         {
-            let wants_suggester = opts.add_tags || opts.unsafe_fixes;
-            let suggester = wants_suggester.then(|| Suggester::new(project));
+            let suggester = wants_suggester(opts).then(|| Suggester::new(project));
             let chooser = suggester.as_ref().map(|s| s as &dyn TechniqueChooser);
             let mut untagged: Vec<RuleRef> = Vec::new();
             let mut rule_at: HashMap<usize, HashMap<Span, usize>> = HashMap::new();
-            for d in project.lint(&opts.selection, chooser) {
+            for d in project.lint_files(&opts.selection, chooser, relint.as_deref()) {
                 if !fixable[d.file] || frozen.contains(&d.file) {
                     continue;
                 }
@@ -188,6 +196,13 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             converged = true;
             break;
         }
+        relint = (!wants_suggester(opts) && !opts.relint_everything).then(|| {
+            let mut mask = vec![false; project.ws.files.len()];
+            for &file in per_file.keys() {
+                mask[file] = true;
+            }
+            mask
+        });
         let mut replaced = Vec::new();
         for (file, list) in per_file {
             let text = &project.ws.files[file].file.source.text;
@@ -251,6 +266,11 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
         }
     }
     result
+}
+
+/// Whether a run ranks techniques (`--add-tags`, or the unsafe fixes that pick one).
+fn wants_suggester(opts: &FixOptions) -> bool {
+    opts.add_tags || opts.unsafe_fixes
 }
 
 /// Rules that `missing-technique` reports (so its minimum level, suppressions and per-path
