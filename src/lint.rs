@@ -162,10 +162,17 @@ impl Project {
         if files.is_empty() {
             return;
         }
+        self.replace_tags_only(files);
+        self.replay = LoadReplay::run(&self.ws, self.settings.have_ruleset);
+    }
+
+    /// Replaces files whose rules differ from the old ones only in their `<mitre>` blocks
+    /// (what `rewrite::verify` checks): ids, groups and parents, all the load order reads,
+    /// are the same, so the replay stands.
+    pub fn replace_tags_only(&mut self, files: Vec<(usize, crate::ruleset::RuleFile)>) {
         for (index, file) in files {
             self.ws.files[index].file = file;
         }
-        self.replay = LoadReplay::run(&self.ws, self.settings.have_ruleset);
     }
 
     pub fn attack(&self) -> &AttackVersion {

@@ -24,7 +24,7 @@ fn options(args: &str) -> FixOptions {
             Confidence::High
         },
         selection: Selection::default(),
-        relint_everything: false,
+        full_passes: false,
     }
 }
 
@@ -284,13 +284,14 @@ fn bulk_fix_over_the_corpora() {
     }
 }
 
-/// Without the suggester, a pass after the first lints only the files the pass before had
-/// fixes for (a fix changes nothing but `<mitre>` blocks and comments, and no check reads
-/// another file's). The plan must be the one linting every file gives: the stock ruleset
+/// A pass keeps the load order's replay, and without the suggester a pass after the first
+/// lints only the files the pass before had fixes for (a fix changes nothing but `<mitre>`
+/// blocks and comments, and no check reads another file's). The plan must be the one full
+/// passes (replay, every file linted) give: the stock ruleset
 /// needs three passes (replaced ids make duplicate entries that the next pass removes), the
 /// community rulesets and every fixture, with safe and with selected fixes.
 #[test]
-fn later_passes_lint_only_fixed_files_and_plan_the_same() {
+fn later_passes_keep_the_replay_lint_only_fixed_files_and_plan_the_same() {
     let Some(shared) = common::shared() else {
         return;
     };
@@ -306,11 +307,11 @@ fn later_passes_lint_only_fixed_files_and_plan_the_same() {
                 select: select.map(str::to_string).into_iter().collect(),
                 ignore: Vec::new(),
             };
-            let run = |relint_everything: bool| {
+            let run = |full_passes: bool| {
                 let mut p = project(std::slice::from_ref(input), &[], Config::default());
                 let opts = FixOptions {
                     selection: selection.clone(),
-                    relint_everything,
+                    full_passes,
                     ..FixOptions::default()
                 };
                 format!("{:?}", plan(&mut p, &opts))

@@ -99,7 +99,7 @@ pub fn run(args: FixArgs) -> ExitCode {
         add_tags: args.add_tags,
         min_confidence: args.min_confidence,
         selection,
-        relint_everything: false,
+        full_passes: false,
     };
     let fix_plan = plan(&mut project, &options);
     let color = stdout_color();

@@ -24,9 +24,9 @@ pub struct FixOptions {
     pub add_tags: bool,
     pub min_confidence: Confidence,
     pub selection: Selection,
-    /// Every pass lints every file, not only those the pass before had fixes for: what
-    /// that shortcut is tested against.
-    pub relint_everything: bool,
+    /// Every pass replays the load order and lints every file, not only those the pass
+    /// before had fixes for: what those shortcuts are tested against.
+    pub full_passes: bool,
 }
 
 impl Default for FixOptions {
@@ -36,7 +36,7 @@ impl Default for FixOptions {
             add_tags: false,
             min_confidence: Confidence::High,
             selection: Selection::default(),
-            relint_everything: false,
+            full_passes: false,
         }
     }
 }
@@ -196,7 +196,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             converged = true;
             break;
         }
-        relint = (!wants_suggester(opts) && !opts.relint_everything).then(|| {
+        relint = (!wants_suggester(opts) && !opts.full_passes).then(|| {
             let mut mask = vec![false; project.ws.files.len()];
             for &file in per_file.keys() {
                 mask[file] = true;
@@ -240,7 +240,12 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                 }
             }
         }
-        project.replace_files(replaced);
+        // Each replaced file passed `verify`: only its tags changed.
+        if opts.full_passes {
+            project.replace_files(replaced);
+        } else {
+            project.replace_tags_only(replaced);
+        }
     }
 
     result.skipped = skipped;
