@@ -601,10 +601,6 @@ mod tests {
     /// Texts to run the patterns over: every stock rule's description (the kind of text
     /// hints meet), and a few that hold non-ASCII or sit on word edges.
     fn haystacks() -> Vec<String> {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/wazuh-4.14.7/rules"
-        );
         let mut out: Vec<String> = vec![
             "".into(),
             "Failed console login for user root".into(),
@@ -613,21 +609,7 @@ mod tests {
             "mimikatz.exe sekurlsa::logonpasswords — élévation".into(),
             "\u{212a}erberos ticket".into(),
         ];
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .expect("the stock ruleset in ../shared")
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        files.sort();
-        for f in files {
-            let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
-            out.extend(
-                text.split("<description>")
-                    .skip(1)
-                    .filter_map(|d| d.split("</description>").next())
-                    .map(str::to_string),
-            );
-        }
+        out.extend(crate::suggest::test_texts::stock_descriptions());
         out
     }
 

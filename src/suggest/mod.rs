@@ -242,3 +242,32 @@ impl TechniqueChooser for Suggester<'_> {
             .map(|s| s.technique)
     }
 }
+
+/// Texts the evidence sources' unit tests run over.
+#[cfg(test)]
+pub(crate) mod test_texts {
+    /// Every stock rule's description, files in name order: the kind of text the sources meet.
+    pub fn stock_descriptions() -> Vec<String> {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/wazuh-4.14.7/rules"
+        );
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("the stock ruleset in ../shared")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        let mut out = Vec::new();
+        for f in files {
+            let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+            out.extend(
+                text.split("<description>")
+                    .skip(1)
+                    .filter_map(|d| d.split("</description>").next())
+                    .map(str::to_string),
+            );
+        }
+        out
+    }
+}

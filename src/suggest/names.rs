@@ -146,19 +146,7 @@ mod tests {
             out.push(format!("({}) and x{n} and {n}s", n.to_uppercase()));
             out.push(format!("é{n}é {n}_ «{n}» {n}{next} {n} {next}"));
         }
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/wazuh-4.14.7/rules"
-        );
-        for f in std::fs::read_dir(dir).unwrap().flatten() {
-            let text = String::from_utf8_lossy(&std::fs::read(f.path()).unwrap()).into_owned();
-            out.extend(
-                text.split("<description>")
-                    .skip(1)
-                    .filter_map(|d| d.split("</description>").next())
-                    .map(str::to_string),
-            );
-        }
+        out.extend(crate::suggest::test_texts::stock_descriptions());
         out
     }
 
