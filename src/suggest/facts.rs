@@ -14,7 +14,8 @@ pub struct At<T> {
     pub depth: u8,
 }
 
-/// Everything the evidence sources match against, computed once per rule.
+/// Everything the evidence sources match against: made when a rule is ranked (and, for a
+/// tagged rule, once more when the likeness index is built), never kept for a whole ruleset.
 #[derive(Debug, Clone, Default)]
 pub struct RuleFacts {
     /// Description (placeholders removed), `<info>`, groups and every field value, joined.
