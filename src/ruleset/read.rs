@@ -50,19 +50,28 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
 
 /// Parses a file already in memory.
 pub fn parse(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
-    let result = read_contents(&source.text, source.text.as_bytes());
-    let utf16 = result.is_err() && looks_utf16(source.text.as_bytes());
-    finish(source, result, utf16)
+    parse_with(source, read_contents)
 }
 
 /// [`parse`] from the whole tree, without reading rules while the XML is read: what the
 /// streaming read is held to (tests and the `streaming_read` fuzz target).
 #[doc(hidden)]
 pub fn parse_whole_tree(source: SourceFile) -> Result<RuleFile, Box<LoadFailure>> {
-    let bytes = source.text.as_bytes();
-    let result = xml::read(bytes).map(|doc| build(&source.text, &doc, Vec::new()));
-    let utf16 = result.is_err() && looks_utf16(bytes);
+    parse_with(source, read_whole_tree)
+}
+
+fn parse_with(
+    source: SourceFile,
+    read: fn(&str, &[u8]) -> Result<Contents, XmlError>,
+) -> Result<RuleFile, Box<LoadFailure>> {
+    let result = read(&source.text, source.text.as_bytes());
+    let utf16 = result.is_err() && looks_utf16(source.text.as_bytes());
     finish(source, result, utf16)
+}
+
+/// Reads `bytes` (shown as `text`) from the whole tree of its XML.
+fn read_whole_tree(text: &str, bytes: &[u8]) -> Result<Contents, XmlError> {
+    xml::read(bytes).map(|doc| build(text, &doc, Vec::new()))
 }
 
 /// Reads `bytes` (shown as `text`) into rules while the XML is being read, so a rule's
@@ -76,7 +85,7 @@ fn read_contents(text: &str, bytes: &[u8]) -> Result<Contents, XmlError> {
     };
     match xml::read_streaming(bytes, &mut streamed) {
         Ok(doc) => Ok(build(text, &doc, streamed.rules)),
-        Err(_) => xml::read(bytes).map(|doc| build(text, &doc, Vec::new())),
+        Err(_) => read_whole_tree(text, bytes),
     }
 }
 
@@ -666,7 +675,7 @@ mod streaming_tests {
     use super::*;
 
     fn plain(text: &str) -> Result<Contents, XmlError> {
-        xml::read(text.as_bytes()).map(|doc| build(text, &doc, Vec::new()))
+        read_whole_tree(text, text.as_bytes())
     }
 
     fn assert_same(what: &str, text: &str) {
@@ -692,29 +701,17 @@ mod streaming_tests {
         }
     }
 
-    fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                files_under(&p, out);
-            } else if p.extension().is_some_and(|x| x == "xml") {
-                out.push(p);
-            }
-        }
-    }
-
     /// Every rule and decoder file of the stock and community rulesets (broken ones too) and
     /// every test fixture.
     #[test]
     fn every_corpus_and_fixture_file_reads_the_same_both_ways() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        files_under(&root.join("../shared/corpus"), &mut files);
-        files_under(&root.join("tests/fixtures"), &mut files);
-        files_under(&root.join("examples"), &mut files);
+        let files = crate::ruleset::discover::expand_paths(&[
+            root.join("../shared/corpus"),
+            root.join("tests/fixtures"),
+            root.join("examples"),
+        ])
+        .unwrap();
         assert!(files.len() > 400, "{} files", files.len());
         for f in &files {
             let bytes = std::fs::read(f).unwrap();
