@@ -85,8 +85,12 @@ fn similarity(a: &Features, b: &Features) -> f64 {
     }
 }
 
-/// A rule's features, with its words already numbered.
-fn features_with(rule: &Rule, facts: &RuleFacts, tokens: Vec<u32>) -> Features {
+/// A rule's features, its words numbered by `number`.
+fn features_with<'f>(
+    rule: &Rule,
+    facts: &'f RuleFacts,
+    number: impl FnMut(&'f String) -> u32,
+) -> Features {
     Features {
         parents: sorted(
             rule.parents
@@ -101,7 +105,7 @@ fn features_with(rule: &Rule, facts: &RuleFacts, tokens: Vec<u32>) -> Features {
                 .map(|(n, v)| format!("{}={}", n.to_ascii_lowercase(), v.to_ascii_lowercase()))
                 .collect(),
         ),
-        tokens: sorted(tokens),
+        tokens: sorted(facts.tokens.iter().map(number).collect()),
         groups: sorted(
             rule.groups
                 .iter()
@@ -140,38 +144,30 @@ const CANDIDATES: usize = 200;
 impl SimilarIndex {
     /// Features of a tagged rule about to be added: its words join the vocabulary.
     pub fn features(&mut self, rule: &Rule, facts: &RuleFacts) -> Features {
-        let mut tokens = Vec::new();
-        for t in &facts.tokens {
-            let id = match self.vocab.get(t) {
-                Some(&i) => i,
-                None => {
-                    let i = self.vocab.len() as u32;
-                    self.vocab.insert(t.clone(), i);
-                    i
-                }
-            };
-            tokens.push(id);
-        }
-        features_with(rule, facts, tokens)
+        let vocab = &mut self.vocab;
+        features_with(rule, facts, |t| match vocab.get(t) {
+            Some(&i) => i,
+            None => {
+                let i = vocab.len() as u32;
+                vocab.insert(t.clone(), i);
+                i
+            }
+        })
     }
 
     /// Features of a rule to suggest for. Its words no tagged rule has get numbers past the
     /// vocabulary: they can meet nothing, but they count in the rule's word set.
     pub fn query_features(&self, rule: &Rule, facts: &RuleFacts) -> Features {
         let mut unknown: HashMap<&str, u32> = HashMap::new();
-        let mut tokens = Vec::new();
-        for t in &facts.tokens {
-            let id = match self.vocab.get(t) {
-                Some(&i) => i,
-                None => {
-                    let next = (self.vocab.len() + unknown.len()) as u32;
-                    *unknown.entry(t).or_insert(next)
-                }
-            };
-            tokens.push(id);
-        }
-        features_with(rule, facts, tokens)
+        features_with(rule, facts, |t| match self.vocab.get(t) {
+            Some(&i) => i,
+            None => {
+                let next = (self.vocab.len() + unknown.len()) as u32;
+                *unknown.entry(t).or_insert(next)
+            }
+        })
     }
+
     pub fn add(&mut self, rule: RuleRef, id: Option<u32>, tags: Vec<String>, features: Features) {
         let i = self.entries.len();
         for t in &features.tokens {
