@@ -211,6 +211,7 @@ impl Project {
             manager: self.manager(),
             settings: &self.settings,
             chooser,
+            messages: Default::default(),
         };
         let checks: Vec<_> = all_checks()
             .into_iter()

@@ -1,7 +1,10 @@
 //! What a check produces: diagnostics, and fixes as byte edits.
 
 use crate::ruleset::Span;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -79,26 +82,26 @@ impl Edit {
 #[derive(Debug, Clone)]
 pub struct Fix {
     pub applicability: Applicability,
-    pub description: String,
+    pub description: Cow<'static, str>,
     pub edits: Vec<Edit>,
 }
 
 impl Fix {
-    pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn safe(description: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
         Fix {
             applicability: Applicability::Safe,
             description: description.into(),
             edits,
         }
     }
-    pub fn unsafe_(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn unsafe_(description: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
         Fix {
             applicability: Applicability::Unsafe,
             description: description.into(),
             edits,
         }
     }
-    pub fn display_only(description: impl Into<String>) -> Self {
+    pub fn display_only(description: impl Into<Cow<'static, str>>) -> Self {
         Fix {
             applicability: Applicability::DisplayOnly,
             description: description.into(),
@@ -117,10 +120,31 @@ pub struct Diagnostic {
     pub file: usize,
     pub span: Span,
     pub rule_id: Option<u32>,
-    pub message: String,
-    /// Boxed: most diagnostics have none, and a file of 300,000 rules has as many
-    /// diagnostics.
-    pub fix: Option<Box<Fix>>,
+    /// Shared: a check often says the same of many rules (see [`Messages`]).
+    pub message: Arc<str>,
+    /// Behind a pointer: most diagnostics have none, and a file of 300,000 rules has as many
+    /// diagnostics. Shared: a fix that only says what to do is the same for every rule.
+    pub fix: Option<Arc<Fix>>,
+}
+
+/// The messages of one run, each text held once. A check says the same of many rules ("rule
+/// alerts at level 5 but carries no ATT&CK technique"), and a run keeps every finding until
+/// it ends: in a file of 300,000 rules, a quarter of a million copies of one sentence.
+#[derive(Debug, Default)]
+pub struct Messages(Mutex<FxHashSet<Arc<str>>>);
+
+impl Messages {
+    /// The one shared copy of `text`.
+    pub fn get(&self, text: &str) -> Arc<str> {
+        // A poisoned lock only means another check panicked mid-insert; the set is intact.
+        let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(shared) = set.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        set.insert(shared.clone());
+        shared
+    }
 }
 
 /// File order, then position, then check code. A total order, so the in-place unstable sort
@@ -133,11 +157,33 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 impl Diagnostic {
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(Box::new(fix));
+        self.fix = Some(Arc::new(fix));
+        self
+    }
+    /// A fix made once and given to every diagnostic of its kind.
+    pub fn with_shared_fix(mut self, fix: &Arc<Fix>) -> Self {
+        self.fix = Some(fix.clone());
         self
     }
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_messages_share_one_text_and_different_ones_do_not() {
+        let messages = Messages::default();
+        let level = 5;
+        let a = messages.get(&format!("rule alerts at level {level}"));
+        let b = messages.get("rule alerts at level 5");
+        let c = messages.get("rule alerts at level 6");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!((&*a, &*c), ("rule alerts at level 5", "rule alerts at level 6"));
     }
 }

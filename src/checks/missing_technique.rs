@@ -19,8 +19,16 @@
 
 use super::{Applicability, Check, CheckInfo, Context, Diagnostic, Fix, Scope, Severity};
 use crate::ruleset::load::RuleRef;
+use std::sync::{Arc, LazyLock};
 
 pub struct MissingTechnique;
+
+/// The same advice for every untagged rule, so made once.
+static SUGGEST: LazyLock<Arc<Fix>> = LazyLock::new(|| {
+    Arc::new(Fix::display_only(
+        "run `wazuh-mitre suggest` for ranked candidates, or `fix --add-tags`",
+    ))
+});
 
 static INFO: CheckInfo = CheckInfo {
     code: "WM001",
@@ -50,9 +58,7 @@ impl Check for MissingTechnique {
                 rule.open_tag,
                 format!("rule alerts at level {level} but carries no ATT&CK technique"),
             )
-            .with_fix(Fix::display_only(
-                "run `wazuh-mitre suggest` for ranked candidates, or `fix --add-tags`",
-            )),
+            .with_shared_fix(&SUGGEST),
         );
     }
 }

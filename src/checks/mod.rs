@@ -32,7 +32,7 @@ mod unknown_parent_group;
 mod unknown_technique;
 mod unknown_to_manager;
 
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Messages, Severity};
 
 use crate::attack::{AttackDb, AttackVersion};
 use crate::ruleset::load::{LoadReplay, Origin, RuleRef, Workspace};
@@ -93,6 +93,8 @@ pub struct Context<'a> {
     pub settings: &'a CheckSettings,
     /// Picks a technique for a rule within a tactic (the suggester, when fixes want one).
     pub chooser: Option<&'a dyn TechniqueChooser>,
+    /// The run's messages, each text held once.
+    pub messages: Messages,
 }
 
 /// Chooses the technique a rule most likely detects within one tactic.
@@ -146,11 +148,9 @@ impl<'a> Context<'a> {
         check: &CheckInfo,
         r: RuleRef,
         span: Span,
-        message: impl Into<String>,
+        message: impl AsRef<str>,
     ) -> Diagnostic {
-        let mut message = message.into();
-        // `format!` leaves room to grow; a run keeps every message until it ends.
-        message.shrink_to_fit();
+        let message = self.messages.get(message.as_ref());
         Diagnostic {
             code: check.code,
             name: check.name,

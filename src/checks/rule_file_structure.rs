@@ -39,7 +39,7 @@ impl Check for RuleFileStructure {
                     file: i,
                     span: p.span,
                     rule_id: None,
-                    message: p.value.clone(),
+                    message: p.value.as_str().into(),
                     fix: None,
                 });
             }

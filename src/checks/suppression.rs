@@ -112,8 +112,8 @@ pub fn apply(
             file,
             span,
             rule_id,
-            message,
-            fix: Some(Box::new(fix)),
+            message: message.into(),
+            fix: Some(std::sync::Arc::new(fix)),
         };
     for (file, lf) in ws.files.iter().enumerate() {
         if lf.origin != Origin::Linted || lf.file.salvaged {

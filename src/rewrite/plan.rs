@@ -180,7 +180,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                         Applied {
                             code: d.code,
                             rule_id: d.rule_id,
-                            description: fix.description.clone(),
+                            description: fix.description.to_string(),
                             applicability: fix.applicability,
                             reasons: Vec::new(),
                             added: Vec::new(),
