@@ -3,6 +3,11 @@
 use super::names::Name;
 use super::span::{LineIndex, Span};
 use std::path::PathBuf;
+use thin_vec::ThinVec;
+
+/// Text a rule holds, most of it short (`id="100200"`, `<match>4625</match>`): up to 24
+/// bytes it lives inside the struct, with no allocation of its own.
+pub use compact_str::CompactString;
 
 /// A piece of text read from the file, with where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,9 +140,9 @@ pub struct MatchField {
     /// Lowercase element name.
     pub element: Name,
     /// `name=` for `<field>`, `<list field=...>` and friends.
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// The text, with the file's `$VARS` applied and predefined entities decoded.
-    pub value: String,
+    pub value: CompactString,
     pub negate: bool,
     pub span: Span,
 }
@@ -190,12 +195,15 @@ impl MitreBlock {
 pub struct Attribute {
     /// Lowercase.
     pub name: Name,
-    pub value: String,
+    pub value: CompactString,
     pub span: Span,
     pub value_span: Span,
 }
 
 /// One `<rule>`.
+///
+/// Its lists are [`ThinVec`]s: one pointer each, and no allocation while empty, which most
+/// are. A migration may hold 300,000 rules, each with eight lists.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub span: Span,
@@ -205,26 +213,26 @@ pub struct Rule {
     pub id: Option<u32>,
     pub level: Option<i64>,
     /// As written (`id`, `level` and the others: [`Rule::id_raw`] reads them from here).
-    pub attributes: Vec<Attribute>,
+    pub attributes: ThinVec<Attribute>,
     pub overwrite: bool,
     pub noalert: bool,
-    pub parents: Vec<ParentRef>,
+    pub parents: ThinVec<ParentRef>,
     pub description: Option<Spanned<String>>,
     /// The rule's own `<group>` names, in order.
-    pub groups: Vec<String>,
+    pub groups: ThinVec<String>,
     /// The enclosing `<group name=...>` names.
     /// Shared by every rule of one `<group>` element.
     pub enclosing_groups: std::sync::Arc<[String]>,
-    pub fields: Vec<MatchField>,
-    pub options: Vec<String>,
-    pub info: Vec<Spanned<String>>,
-    pub mitre: Vec<MitreBlock>,
+    pub fields: ThinVec<MatchField>,
+    pub options: ThinVec<String>,
+    pub info: ThinVec<Spanned<String>>,
+    pub mitre: ThinVec<MitreBlock>,
     /// Where a new `<mitre>` block goes: after the `<description>` element, or else after
     /// the last child element (none: the rule has no child element).
     pub insert_after: Option<Span>,
     /// Where the XML comments between the previous sibling and this rule stand (a
     /// suppression directive applies to the rule it stands before).
-    pub leading_comments: Vec<Span>,
+    pub leading_comments: ThinVec<Span>,
 }
 
 impl Rule {

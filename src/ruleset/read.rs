@@ -8,6 +8,7 @@ use super::names;
 use super::span::Span;
 use super::xml::{self, XmlDocument, XmlError};
 use std::path::{Path, PathBuf};
+use thin_vec::ThinVec;
 
 /// A file that could not be read at all or not as the manager reads it.
 #[derive(Debug)]
@@ -350,12 +351,12 @@ impl<'a> Reader<'a> {
     }
 
     fn read_rule(&self, node: usize, enclosing: &std::sync::Arc<[String]>, after: usize) -> Rule {
-        let attributes: Vec<Attribute> = self
+        let attributes: ThinVec<Attribute> = self
             .doc
             .attributes(node)
             .map(|a| Attribute {
                 name: names::name(&a.name_str()),
-                value: a.content_str().into_owned(),
+                value: a.content_str().into(),
                 span: a.span,
                 value_span: a.inner,
             })
@@ -372,15 +373,15 @@ impl<'a> Reader<'a> {
             level: attr("level").and_then(|a| digits(&a.value)).map(i64::from),
             overwrite: attr("overwrite").is_some_and(|a| a.value == "yes"),
             noalert: attr("noalert").is_some_and(|a| a.value == "1"),
-            attributes: Vec::new(),
-            parents: Vec::new(),
+            attributes: ThinVec::new(),
+            parents: ThinVec::new(),
             description: None,
-            groups: Vec::new(),
+            groups: ThinVec::new(),
             enclosing_groups: enclosing.clone(),
-            fields: Vec::new(),
-            options: Vec::new(),
-            info: Vec::new(),
-            mitre: Vec::new(),
+            fields: ThinVec::new(),
+            options: ThinVec::new(),
+            info: ThinVec::new(),
+            mitre: ThinVec::new(),
             insert_after: None,
             leading_comments: self.comments_between(after, n.span.start),
         };
@@ -432,13 +433,13 @@ impl<'a> Reader<'a> {
                         .doc
                         .attribute(child, "name")
                         .or_else(|| self.doc.attribute(child, "field"))
-                        .map(|a| a.content_str().into_owned()),
+                        .map(|a| a.content_str().into()),
                     negate: self
                         .doc
                         .attribute(child, "negate")
                         .is_some_and(|a| a.content.eq_ignore_ascii_case(b"yes")),
                     element: name.clone(),
-                    value: self.value(child),
+                    value: self.node(child).content_str().into(),
                     span: c.span,
                 }),
                 _ => {}
@@ -450,7 +451,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Comments standing between `from` and `to` (for inline suppressions before a rule).
-    fn comments_between(&self, from: usize, to: usize) -> Vec<Span> {
+    fn comments_between(&self, from: usize, to: usize) -> ThinVec<Span> {
         let comments = &self.doc.comments;
         let first = comments.partition_point(|c| c.start < from);
         comments[first..]
@@ -477,7 +478,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_parents(&self, node: usize, kind: ParentKind, out: &mut Vec<ParentRef>) {
+    fn read_parents(&self, node: usize, kind: ParentKind, out: &mut ThinVec<ParentRef>) {
         let value = self.value(node);
         for (part, at) in split_list(&value, &[',', ' ', '\t', '\n', '\r']) {
             out.push(ParentRef {

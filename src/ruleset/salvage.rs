@@ -3,6 +3,7 @@
 
 use super::model::*;
 use super::span::Span;
+use thin_vec::ThinVec;
 
 /// Rebuilds what can be read of a broken file: each `<rule ...>` up to the next one, with
 /// its id, level, description and `<mitre>` entries found by pattern. Only tag checks run
@@ -37,7 +38,7 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
                 let v = c.get(2).unwrap();
                 Attribute {
                     name: super::names::name(&c[1]),
-                    value: v.as_str().to_string(),
+                    value: v.as_str().into(),
                     span: Span::new(m.start() + whole.start(), m.start() + whole.end()),
                     value_span: Span::new(m.start() + v.start(), m.start() + v.end()),
                 }
@@ -60,7 +61,7 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
                                 "tacticid" => MitreEntryKind::TacticId,
                                 _ => MitreEntryKind::TechniqueId,
                             },
-                            value: v.as_str().to_string(),
+                            value: v.as_str().into(),
                             span: Span::new(at + all.start(), at + all.end()),
                             value_span: Span::new(at + v.start(), at + v.end()),
                         }
@@ -75,7 +76,7 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
         let description = desc_re.captures(body).map(|c| {
             let v = c.get(1).unwrap();
             Spanned {
-                value: v.as_str().to_string(),
+                value: v.as_str().into(),
                 span: Span::new(m.start() + v.start(), m.start() + v.end()),
             }
         });
@@ -86,17 +87,17 @@ pub fn salvage(source: SourceFile) -> Option<RuleFile> {
             level: get("level").and_then(|a| a.value.trim().parse().ok()),
             overwrite: false,
             noalert: false,
-            attributes: attrs.clone(),
-            parents: Vec::new(),
+            attributes: attrs.iter().cloned().collect(),
+            parents: ThinVec::new(),
             description,
-            groups: Vec::new(),
+            groups: ThinVec::new(),
             enclosing_groups: std::sync::Arc::from(Vec::new()),
-            fields: Vec::new(),
-            options: Vec::new(),
-            info: Vec::new(),
+            fields: ThinVec::new(),
+            options: ThinVec::new(),
+            info: ThinVec::new(),
             mitre,
             insert_after: None,
-            leading_comments: Vec::new(),
+            leading_comments: ThinVec::new(),
         });
     }
     if rules.iter().all(|r| r.mitre.is_empty()) {

@@ -87,7 +87,7 @@ fn own(rule: &Rule) -> RuleFacts {
     }
     let mut sysmon_channel = false;
     for m in &rule.fields {
-        let name = m.name.clone().unwrap_or_else(|| m.element.to_string());
+        let name = m.name.as_deref().unwrap_or(&m.element).to_string();
         text.push(' ');
         text.push_str(&m.value);
         if is_event_id_field(&name) || m.element == "id" {
@@ -111,7 +111,7 @@ fn own(rule: &Rule) -> RuleFacts {
                 depth: 0,
             });
         }
-        f.fields.push((name, m.value.clone()));
+        f.fields.push((name, m.value.to_string()));
     }
     for g in rule.all_groups() {
         text.push(' ');

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use thin_vec::ThinVec;
 
 /// The embedded index.
 const INDEX: &str = include_str!("../../../rules-db/stock/wazuh-4.14.7.json");
@@ -99,13 +100,13 @@ fn index_rule(r: &Rule) -> Option<IndexRule<String>> {
         noalert: r.noalert,
         overwrite: r.overwrite,
         enclosing: r.enclosing_groups.join(","),
-        groups: r.groups.clone(),
+        groups: r.groups.to_vec(),
         parents: r
             .parents
             .iter()
             .map(|p| (p.kind.element().to_string(), p.value.clone()))
             .collect(),
-        options: r.options.clone(),
+        options: r.options.to_vec(),
         tags: r.tagged_ids(),
     })
 }
@@ -242,9 +243,9 @@ fn rule_from<S: AsRef<str> + Into<String>>(r: IndexRule<S>, enclosing: Arc<[Stri
     let none = Span::default();
     let kind = |e: &str| ParentKind::from_element(e).unwrap_or(ParentKind::IfMatchedGroup);
     let mitre = if r.tags.is_empty() {
-        Vec::new()
+        ThinVec::new()
     } else {
-        vec![MitreBlock {
+        thin_vec::thin_vec![MitreBlock {
             span: none,
             entries: r
                 .tags
@@ -263,7 +264,7 @@ fn rule_from<S: AsRef<str> + Into<String>>(r: IndexRule<S>, enclosing: Arc<[Stri
         open_tag: none,
         id: Some(r.id),
         level: Some(r.level),
-        attributes: Vec::new(),
+        attributes: ThinVec::new(),
         overwrite: r.overwrite,
         noalert: r.noalert,
         parents: r
@@ -278,12 +279,12 @@ fn rule_from<S: AsRef<str> + Into<String>>(r: IndexRule<S>, enclosing: Arc<[Stri
         description: None,
         groups: r.groups.into_iter().map(Into::into).collect(),
         enclosing_groups: enclosing,
-        fields: Vec::new(),
+        fields: ThinVec::new(),
         options: r.options.into_iter().map(Into::into).collect(),
-        info: Vec::new(),
+        info: ThinVec::new(),
         mitre,
         insert_after: None,
-        leading_comments: Vec::new(),
+        leading_comments: ThinVec::new(),
     }
 }
 
