@@ -184,6 +184,9 @@ mod tests {
         let c = messages.get("rule alerts at level 6");
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
-        assert_eq!((&*a, &*c), ("rule alerts at level 5", "rule alerts at level 6"));
+        assert_eq!(
+            (&*a, &*c),
+            ("rule alerts at level 5", "rule alerts at level 6")
+        );
     }
 }

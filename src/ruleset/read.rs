@@ -262,7 +262,7 @@ impl<'a> Reader<'a> {
     }
 
     fn read_document(&self, streamed: Vec<Rule>) -> (FileKind, Vec<Rule>, Vec<Spanned<String>>) {
-        let top = self.doc.children(None);
+        let top: Vec<usize> = self.doc.children(None).collect();
         let is = |i: &usize, name: &str| self.node(*i).is_named(name);
         let kind = if top.iter().any(|n| is(n, "decoder")) {
             FileKind::Decoders
@@ -299,7 +299,7 @@ impl<'a> Reader<'a> {
             // The rules already read from this group, in file order.
             let first = rules.partition_point(|r| r.span.start < span.start);
             let already = rules[first..].partition_point(|r| r.span.end <= span.end);
-            let children = self.doc.children(Some(group));
+            let children: Vec<usize> = self.doc.children(Some(group)).collect();
             if children.is_empty() && already == 0 {
                 problems.push(self.problem(
                     group,
@@ -343,7 +343,6 @@ impl<'a> Reader<'a> {
             .attribute(group, "name")
             .map(|a| {
                 split_list(&a.content_str(), &[','])
-                    .into_iter()
                     .map(|(s, _)| s.to_string())
                     .collect()
             })
@@ -351,18 +350,25 @@ impl<'a> Reader<'a> {
     }
 
     fn read_rule(&self, node: usize, enclosing: &std::sync::Arc<[String]>, after: usize) -> Rule {
-        let attributes: ThinVec<Attribute> = self
-            .doc
-            .attributes(node)
-            .map(|a| Attribute {
-                name: names::name(&a.name_str()),
-                value: a.content_str().into(),
-                span: a.span,
-                value_span: a.inner,
-            })
-            .collect();
+        // Each list is made at its final size: a rule is read once and kept for the run.
+        let mut attributes = ThinVec::with_capacity(self.doc.attributes(node).count());
+        attributes.extend(self.doc.attributes(node).map(|a| Attribute {
+            name: names::name(&a.name_str()),
+            value: a.content_str().into(),
+            span: a.span,
+            value_span: a.inner,
+        }));
         let attr = |name: &str| attributes.iter().find(|a| a.name == name);
         let n = self.node(node);
+        let (mut fields, mut info, mut mitre) = (0, 0, 0);
+        for child in self.doc.children(Some(node)) {
+            match rule_child(&names::name(&self.node(child).name_str())) {
+                RuleChild::Info => info += 1,
+                RuleChild::Mitre => mitre += 1,
+                RuleChild::Field => fields += 1,
+                _ => {}
+            }
+        }
         let mut rule = Rule {
             span: n.span,
             open_tag: n.open_tag,
@@ -378,10 +384,10 @@ impl<'a> Reader<'a> {
             description: None,
             groups: ThinVec::new(),
             enclosing_groups: enclosing.clone(),
-            fields: ThinVec::new(),
+            fields: ThinVec::with_capacity(fields),
             options: ThinVec::new(),
-            info: ThinVec::new(),
-            mitre: ThinVec::new(),
+            info: ThinVec::with_capacity(info),
+            mitre: ThinVec::with_capacity(mitre),
             insert_after: None,
             leading_comments: self.comments_between(after, n.span.start),
         };
@@ -394,18 +400,11 @@ impl<'a> Reader<'a> {
             if name == "description" && first_description.is_none() {
                 first_description = Some(c.span);
             }
-            match &*name {
-                "if_sid" => self.read_parents(child, ParentKind::IfSid, &mut rule.parents),
-                "if_matched_sid" => {
-                    self.read_parents(child, ParentKind::IfMatchedSid, &mut rule.parents)
-                }
-                "if_group" => self.read_parents(child, ParentKind::IfGroup, &mut rule.parents),
-                "if_matched_group" => {
-                    self.read_parents(child, ParentKind::IfMatchedGroup, &mut rule.parents)
-                }
+            match rule_child(&name) {
+                RuleChild::Parent(kind) => self.read_parents(child, kind, &mut rule.parents),
                 // analysisd joins repeated descriptions (and `if_sid`s) end to end.
-                "description" => match &mut rule.description {
-                    Some(d) => d.value.push_str(&self.value(child)),
+                RuleChild::Description => match &mut rule.description {
+                    Some(d) => d.value.push_str(&c.content_str()),
                     None => {
                         rule.description = Some(Spanned {
                             value: self.value(child),
@@ -413,22 +412,18 @@ impl<'a> Reader<'a> {
                         })
                     }
                 },
-                "group" => rule.groups.extend(
-                    split_list(&self.value(child), &[','])
-                        .into_iter()
-                        .map(|(s, _)| s.to_string()),
-                ),
-                "options" => rule.options.extend(
-                    split_list(&self.value(child), &[','])
-                        .into_iter()
-                        .map(|(s, _)| s.to_string()),
-                ),
-                "info" => rule.info.push(Spanned {
+                RuleChild::Group => rule
+                    .groups
+                    .extend(split_list(&c.content_str(), &[',']).map(|(s, _)| s.to_string())),
+                RuleChild::Options => rule
+                    .options
+                    .extend(split_list(&c.content_str(), &[',']).map(|(s, _)| s.to_string())),
+                RuleChild::Info => rule.info.push(Spanned {
                     value: self.value(child),
                     span: c.content_span,
                 }),
-                "mitre" => rule.mitre.push(self.read_mitre(child)),
-                other if is_match_field(other) => rule.fields.push(MatchField {
+                RuleChild::Mitre => rule.mitre.push(self.read_mitre(child)),
+                RuleChild::Field => rule.fields.push(MatchField {
                     name: self
                         .doc
                         .attribute(child, "name")
@@ -442,7 +437,7 @@ impl<'a> Reader<'a> {
                     value: self.node(child).content_str().into(),
                     span: c.span,
                 }),
-                _ => {}
+                RuleChild::Other => {}
             }
         }
         rule.insert_after = first_description.or(last_child);
@@ -479,7 +474,7 @@ impl<'a> Reader<'a> {
     }
 
     fn read_parents(&self, node: usize, kind: ParentKind, out: &mut ThinVec<ParentRef>) {
-        let value = self.value(node);
+        let value = self.node(node).content_str();
         for (part, at) in split_list(&value, &[',', ' ', '\t', '\n', '\r']) {
             out.push(ParentRef {
                 kind,
@@ -557,6 +552,36 @@ fn digits(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
+/// What a child element of `<rule>` is to the model.
+enum RuleChild {
+    Parent(ParentKind),
+    Description,
+    Group,
+    Options,
+    Info,
+    Mitre,
+    /// A match condition.
+    Field,
+    /// Structure, context and output options the model does not keep.
+    Other,
+}
+
+/// `name`: lowercase.
+fn rule_child(name: &str) -> RuleChild {
+    if let Some(kind) = ParentKind::from_element(name) {
+        return RuleChild::Parent(kind);
+    }
+    match name {
+        "description" => RuleChild::Description,
+        "group" => RuleChild::Group,
+        "options" => RuleChild::Options,
+        "info" => RuleChild::Info,
+        "mitre" => RuleChild::Mitre,
+        other if is_match_field(other) => RuleChild::Field,
+        _ => RuleChild::Other,
+    }
+}
+
 /// Elements that are not match conditions: structure, context and output options.
 fn is_match_field(name: &str) -> bool {
     !(name.starts_with("same_")
@@ -570,24 +595,20 @@ fn is_match_field(name: &str) -> bool {
 }
 
 /// Splits on any of `seps` (ASCII), returning non-empty trimmed pieces and their byte offsets.
-pub fn split_list<'s>(s: &'s str, seps: &[char]) -> Vec<(&'s str, usize)> {
-    let is_sep = |b: u8| seps.iter().any(|&c| c as u32 == b as u32);
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = s.as_bytes();
-    for i in 0..=bytes.len() {
-        // Separators are ASCII, so every split point is a character boundary.
-        if i == bytes.len() || is_sep(bytes[i]) {
-            let piece = &s[start..i];
+pub fn split_list<'s>(s: &'s str, seps: &'s [char]) -> impl Iterator<Item = (&'s str, usize)> + 's {
+    let is_sep = move |c: char| seps.contains(&c);
+    // Separators are ASCII, so every split point is a character boundary.
+    s.split(is_sep)
+        .scan(0, |start, piece| {
+            let at = *start;
+            *start += piece.len() + 1;
+            Some((piece, at))
+        })
+        .filter_map(|(piece, at)| {
             let trimmed = piece.trim();
-            if !trimmed.is_empty() {
-                let lead = piece.len() - piece.trim_start().len();
-                out.push((trimmed, start + lead));
-            }
-            start = i + 1;
-        }
-    }
-    out
+            let lead = piece.len() - piece.trim_start().len();
+            (!trimmed.is_empty()).then_some((trimmed, at + lead))
+        })
 }
 
 #[cfg(test)]

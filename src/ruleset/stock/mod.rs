@@ -218,7 +218,6 @@ fn rule_file<S: AsRef<str> + Into<String>>(name: &str, rules: Vec<IndexRule<S>>)
                 Some((k, v)) if k == r.enclosing.as_ref() => v.clone(),
                 _ => {
                     let v: Arc<[String]> = split_list(r.enclosing.as_ref(), &[','])
-                        .into_iter()
                         .map(|(s, _)| s.to_string())
                         .collect();
                     enclosing_cache = Some((r.enclosing.as_ref().to_string(), v.clone()));

@@ -85,24 +85,18 @@ pub struct XmlDocument<'a> {
 impl<'a> XmlDocument<'a> {
     /// The child elements of `parent` (the top-level ones for `None`) with, for each, the
     /// index of its node, walked as `OS_GetElementsbyNode` walks the flat tree.
-    pub fn children(&self, parent: Option<usize>) -> Vec<usize> {
-        let (mut i, depth) = match parent {
+    pub fn children(&self, parent: Option<usize>) -> impl Iterator<Item = usize> + '_ {
+        let (first, depth) = match parent {
             None => (0, 0),
             Some(p) => (p + 1, self.nodes[p].depth + 1),
         };
-        let mut out = Vec::new();
-        while i < self.nodes.len() {
-            let n = &self.nodes[i];
-            if n.kind == NodeKind::Element {
-                if n.depth == depth {
-                    out.push(i);
-                } else if n.depth < depth && parent.is_some() {
-                    break;
-                }
-            }
-            i += 1;
-        }
-        out
+        self.nodes[first.min(self.nodes.len())..]
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.kind == NodeKind::Element)
+            .take_while(move |(_, n)| parent.is_none() || n.depth >= depth)
+            .filter(move |(_, n)| n.depth == depth)
+            .map(move |(i, _)| first + i)
     }
 
     /// The attributes of element `element`, as `OS_GetElementsbyNode` collects them: the
