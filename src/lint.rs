@@ -232,10 +232,10 @@ impl Project {
             });
             !ignored
                 .iter()
-                .any(|s| checks::registry::selects_code(s, d.code, d.name))
+                .any(|s| checks::registry::selects_code(s, d.code(), d.name()))
         });
         for d in &mut out {
-            if let Some(&s) = self.config.severity.get(d.code) {
+            if let Some(&s) = self.config.severity.get(d.code()) {
                 d.severity = s;
             }
         }

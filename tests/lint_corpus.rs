@@ -52,7 +52,7 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
     let error_codes: BTreeSet<&str> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.code)
+        .map(|d| d.code())
         .collect();
     assert_eq!(error_codes, BTreeSet::from(["WM101", "WM102"]));
 
@@ -60,7 +60,7 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
     let found = |code: &str| -> Found {
         diags
             .iter()
-            .filter(|d| d.code == code)
+            .filter(|d| d.code() == code)
             .map(key_of)
             .collect()
     };
@@ -135,7 +135,7 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
     assert_eq!(found("WM103"), unknown);
     assert_eq!(found("WM105"), deprecated);
     assert_eq!(found("WM106"), unknown_to_manager);
-    let revoked: Vec<_> = diags.iter().filter(|d| d.code == "WM104").collect();
+    let revoked: Vec<_> = diags.iter().filter(|d| d.code() == "WM104").collect();
     let fixable: Found = revoked
         .iter()
         .filter(|d| {
@@ -166,10 +166,13 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
         assert!(found(code).is_empty(), "{code}: {:?}", found(code));
     }
     // The one rule hygiene finding: 91821 names itself.
-    let hygiene: Vec<_> = diags.iter().filter(|d| d.code.starts_with("WM2")).collect();
+    let hygiene: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code().starts_with("WM2"))
+        .collect();
     assert_eq!(hygiene.len(), 1);
     assert_eq!(
-        (hygiene[0].code, hygiene[0].rule_id),
+        (hygiene[0].code(), hygiene[0].rule_id),
         ("WM205", Some(91821))
     );
 }
@@ -185,7 +188,7 @@ fn stock_ruleset_with_itself_as_ruleset_has_no_parent_problems() {
         no_custom_range(),
     );
     let diags = p.lint(&select(&["WM2"]), None);
-    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code()).collect();
     assert_eq!(codes, ["WM205"]);
 }
 
@@ -204,7 +207,7 @@ fn community_rulesets() {
     // Non-Enterprise ids flagged.
     let unknown: BTreeSet<String> = diags
         .iter()
-        .filter(|d| d.code == "WM103")
+        .filter(|d| d.code() == "WM103")
         .map(|d| {
             d.span
                 .slice(&p.ws.files[d.file].file.source.text)
@@ -258,7 +261,7 @@ fn community_rulesets() {
     }
     let found: BTreeSet<(String, u32)> = diags
         .iter()
-        .filter(|d| d.code == "WM201")
+        .filter(|d| d.code() == "WM201")
         .map(|d| {
             let path = &p.ws.files[d.file].file.source.path;
             (

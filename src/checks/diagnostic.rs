@@ -113,8 +113,9 @@ impl Fix {
 /// One finding, pointing at exact bytes of one file.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    pub code: &'static str,
-    pub name: &'static str,
+    /// The check that found it: its code and name (one pointer, not two strings).
+    pub check: &'static super::CheckInfo,
+    /// The check's severity, or the one the configuration gives it.
     pub severity: Severity,
     /// Index of the file in the workspace (or in the failure list for read errors).
     pub file: usize,
@@ -150,12 +151,18 @@ impl Messages {
 /// File order, then position, then check code. A total order, so the in-place unstable sort
 /// (no buffer half the size of the list) gives one answer.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    let key = |d: &Diagnostic| (d.file, d.span.start, d.code, d.span.end, d.rule_id);
+    let key = |d: &Diagnostic| (d.file, d.span.start, d.code(), d.span.end, d.rule_id);
     diagnostics
         .sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message)));
 }
 
 impl Diagnostic {
+    pub fn code(&self) -> &'static str {
+        self.check.code
+    }
+    pub fn name(&self) -> &'static str {
+        self.check.name
+    }
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(Arc::new(fix));
         self

@@ -145,15 +145,14 @@ impl<'a> Context<'a> {
     /// A diagnostic of `check` on a rule.
     pub fn diag(
         &self,
-        check: &CheckInfo,
+        check: &'static CheckInfo,
         r: RuleRef,
         span: Span,
         message: impl AsRef<str>,
     ) -> Diagnostic {
         let message = self.messages.get(message.as_ref());
         Diagnostic {
-            code: check.code,
-            name: check.name,
+            check,
             severity: check.severity,
             file: r.file,
             span,

@@ -42,8 +42,7 @@ impl Check for NotUtf8 {
                 continue;
             }
             out.push(Diagnostic {
-                code: INFO.code,
-                name: INFO.name,
+                check: &INFO,
                 severity: INFO.severity,
                 file: i,
                 span: Span::new(at, at + 1),

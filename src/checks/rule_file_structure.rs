@@ -33,8 +33,7 @@ impl Check for RuleFileStructure {
             }
             for p in &lf.file.structure_problems {
                 out.push(Diagnostic {
-                    code: INFO.code,
-                    name: INFO.name,
+                    check: &INFO,
                     severity: INFO.severity,
                     file: i,
                     span: p.span,

@@ -106,8 +106,7 @@ pub fn apply(
     let mut findings: Vec<Diagnostic> = Vec::new();
     let report =
         |file: usize, span: Span, rule_id: Option<u32>, message: String, fix: Fix| Diagnostic {
-            code: UNUSED_SUPPRESSION.code,
-            name: UNUSED_SUPPRESSION.name,
+            check: &UNUSED_SUPPRESSION,
             severity: UNUSED_SUPPRESSION.severity,
             file,
             span,
@@ -186,13 +185,13 @@ pub fn apply(
                 && (s.selectors.is_empty()
                     || s.selectors
                         .iter()
-                        .any(|x| selects_code(&x.text, d.code, d.name)))
+                        .any(|x| selects_code(&x.text, d.code(), d.name())))
         });
         match hit {
             Some(s) => {
                 s.used = true;
                 for x in s.selectors.iter_mut() {
-                    if selects_code(&x.text, d.code, d.name) {
+                    if selects_code(&x.text, d.code(), d.name()) {
                         x.used = true;
                     }
                 }

@@ -123,8 +123,8 @@ pub fn each_finding<'a>(
     let found = diagnostics.iter().map(|d| {
         let src = &project.ws.files[d.file].file.source;
         Finding {
-            code: d.code,
-            name: d.name,
+            code: d.code(),
+            name: d.name(),
             severity: d.severity,
             path: &src.path,
             text: &src.text,

@@ -139,7 +139,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                     continue;
                 }
                 if let Some(told) = not_utf8.get_mut(&d.file) {
-                    let would_change = (d.code == "WM001" && opts.add_tags)
+                    let would_change = (d.code() == "WM001" && opts.add_tags)
                         || d.fix
                             .as_ref()
                             .is_some_and(|f| allowed(f.applicability, opts) && !f.edits.is_empty());
@@ -151,7 +151,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                     }
                     continue;
                 }
-                if d.code == "WM001" {
+                if d.code() == "WM001" {
                     // Which rule: by its opening tag, indexed once per file (a file may hold
                     // 300,000 rules; a scan per finding would be quadratic).
                     let index = rule_at.entry(d.file).or_insert_with(|| {
@@ -178,7 +178,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                     per_file.entry(d.file).or_default().push((
                         e.clone(),
                         Applied {
-                            code: d.code,
+                            code: d.check.code,
                             rule_id: d.rule_id,
                             description: fix.description.to_string(),
                             applicability: fix.applicability,
