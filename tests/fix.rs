@@ -82,7 +82,7 @@ fn strip_mitre(file: &RuleFile) -> String {
         .iter()
         .flat_map(|r| &r.mitre)
         .map(|b| {
-            let s = whole_line(text, b.span.start, b.span.end);
+            let s = whole_line(text, b.span.start(), b.span.end());
             (s.0, s.1)
         })
         .collect();

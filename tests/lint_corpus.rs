@@ -27,7 +27,7 @@ fn key(file: &RuleFile, span: Span) -> (String, usize, String) {
         .into_owned();
     (
         name,
-        span.start,
+        span.start(),
         span.slice(&file.source.text).trim().to_string(),
     )
 }

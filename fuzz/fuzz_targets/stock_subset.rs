@@ -20,7 +20,7 @@ fn findings(path: &std::path::Path, stock: StockFiles) -> Option<Vec<String>> {
             .map(|d| {
                 let file = &project.ws.files[d.file].file.source.path;
                 let fix = d.fix.as_ref().map(|f| f.description.clone());
-                format!("{} {} {:?} {:?} {} {:?} {fix:?}", d.code, file.display(), d.span, d.severity, d.message, d.rule_id)
+                format!("{} {} {:?} {:?} {} {:?} {fix:?}", d.code(), file.display(), d.span, d.severity, d.message, d.rule_id)
             })
             .collect(),
     )

@@ -151,7 +151,7 @@ impl Messages {
 /// File order, then position, then check code. A total order, so the in-place unstable sort
 /// (no buffer half the size of the list) gives one answer.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    let key = |d: &Diagnostic| (d.file, d.span.start, d.code(), d.span.end, d.rule_id);
+    let key = |d: &Diagnostic| (d.file, d.span.start(), d.code(), d.span.end(), d.rule_id);
     diagnostics
         .sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message)));
 }

@@ -138,7 +138,7 @@ impl<'a> Context<'a> {
                 self.rule(r).id.unwrap_or(0)
             );
         }
-        let at = src.lines.line_col(&src.text, self.rule(r).span.start);
+        let at = src.lines.line_col(&src.text, self.rule(r).span.start());
         format!("{}:{}", src.path.display(), at.line)
     }
 

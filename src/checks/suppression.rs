@@ -71,7 +71,7 @@ fn parse(comment: &str, offset: usize) -> Option<Directive> {
 /// Where a comment's text starts (after `<!--`, or `<!` for os_xml's short form).
 fn text_offset(text: &str, comment: &Spanned<String>) -> usize {
     let raw = comment.span.slice(text);
-    comment.span.start + if raw.starts_with("<!--") { 4 } else { 2 }
+    comment.span.start() + if raw.starts_with("<!--") { 4 } else { 2 }
 }
 
 struct Suppression {
@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(selectors, ["missing-technique", "WM104"]);
         let list = list.unwrap();
         assert_eq!(
-            &text[list.start - 10..list.end - 10],
+            &text[list.start() - 10..list.end() - 10],
             "missing-technique, WM104"
         );
         assert_eq!(parse(" just a comment ", 0), None);

@@ -51,11 +51,11 @@ pub fn tags_with_status<'a>(
 /// The span to delete to remove `span`: its whole line when nothing else stands on it.
 pub fn removal_span(text: &str, span: Span) -> Span {
     let bytes = text.as_bytes();
-    let mut start = span.start;
+    let mut start = span.start();
     while start > 0 && matches!(bytes[start - 1], b' ' | b'\t') {
         start -= 1;
     }
-    let mut end = span.end;
+    let mut end = span.end();
     while end < bytes.len() && matches!(bytes[end], b' ' | b'\t') {
         end += 1;
     }
@@ -84,7 +84,7 @@ mod tests {
         let t = "<mitre>\r\n    <id>T1</id>\r\n</mitre>";
         let s = t.find("<id>").unwrap();
         let r = removal_span(t, Span::new(s, s + 11));
-        assert_eq!(&t[r.start..r.end], "    <id>T1</id>\r\n");
+        assert_eq!(&t[r.start()..r.end()], "    <id>T1</id>\r\n");
         let t2 = "<mitre><id>T1</id><id>T2</id></mitre>";
         let s = t2.find("<id>T2").unwrap();
         assert_eq!(removal_span(t2, Span::new(s, s + 11)), Span::new(s, s + 11));

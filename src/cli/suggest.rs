@@ -91,7 +91,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
                 let src = &project.ws.files[r.file].file.source;
                 RuleSuggestions {
                     file: crate::report::display_path(&src.path),
-                    line: src.lines.line_col(&src.text, rule.span.start).line,
+                    line: src.lines.line_col(&src.text, rule.span.start()).line,
                     rule_id: rule.id,
                     description: rule.description_text().to_string(),
                     tags: technique_tags(&project, r),

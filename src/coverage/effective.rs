@@ -32,7 +32,7 @@ pub fn rule_at(project: &Project, r: RuleRef) -> RuleAt {
     } else {
         file.source
             .lines
-            .line_col(&file.source.text, rule.span.start)
+            .line_col(&file.source.text, rule.span.start())
             .line
     };
     RuleAt {

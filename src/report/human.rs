@@ -96,7 +96,7 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
             message: f.message.to_string(),
             severity: f.severity,
             source: NamedSource::new(display_path(f.path), text),
-            span: SourceSpan::new(f.span.start.into(), f.span.len()),
+            span: SourceSpan::new(f.span.start().into(), f.span.len()),
             help,
         };
         if let Err(e) = handler.render_report(&mut out, &report) {

@@ -23,7 +23,7 @@ pub fn position(text: &str, offset: usize) -> Value {
 }
 
 fn range(text: &str, span: Span) -> Value {
-    json!({"start": position(text, span.start), "end": position(text, span.end)})
+    json!({"start": position(text, span.start()), "end": position(text, span.end())})
 }
 
 fn severity(s: Severity) -> &'static str {
@@ -110,8 +110,8 @@ pub fn hunks(before: &str, after: &str) -> Vec<Hunk> {
         let text = &after[new[n.start]..new[n.end]];
         match (last_end, out.last_mut()) {
             // Adjacent changes (a delete next to an insert) are one stretch.
-            (Some(end), Some(h)) if end == span.start => {
-                h.span.end = span.end;
+            (Some(end), Some(h)) if end == span.start() => {
+                h.span = Span::new(h.span.start(), span.end());
                 h.text.push_str(text);
             }
             _ => out.push(Hunk {
@@ -119,7 +119,7 @@ pub fn hunks(before: &str, after: &str) -> Vec<Hunk> {
                 text: text.to_string(),
             }),
         }
-        last_end = Some(span.end);
+        last_end = Some(span.end());
     }
     out
 }
@@ -143,8 +143,8 @@ fn message(applied: &[&Applied]) -> String {
 fn rule_of(rules: &[(Span, Option<u32>)], span: Span) -> Option<Option<u32>> {
     rules
         .iter()
-        .find(|(r, _)| r.start <= span.start && span.start < r.end.max(r.start + 1))
-        .or_else(|| rules.iter().find(|(r, _)| r.start >= span.start))
+        .find(|(r, _)| r.start() <= span.start() && span.start() < r.end().max(r.start() + 1))
+        .or_else(|| rules.iter().find(|(r, _)| r.start() >= span.start()))
         .map(|(_, id)| *id)
 }
 

@@ -106,8 +106,8 @@ fn region(
     lines: &crate::ruleset::span::LineIndex,
     span: crate::ruleset::Span,
 ) -> Region {
-    let a = lines.line_col(text, span.start);
-    let b = lines.line_col(text, span.end);
+    let a = lines.line_col(text, span.start());
+    let b = lines.line_col(text, span.end());
     Region {
         start_line: a.line,
         start_column: a.column,

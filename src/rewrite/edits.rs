@@ -5,20 +5,20 @@ use crate::checks::Edit;
 /// Applies non-overlapping edits (in start order); an edit that overlaps one already taken
 /// is left for the next pass and returned.
 pub fn apply(text: &str, mut edits: Vec<Edit>) -> (String, Vec<Edit>) {
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    edits.sort_by_key(|e| (e.span.start(), e.span.end()));
     edits.dedup();
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0;
     let mut left = Vec::new();
     for e in edits {
         // An edit inside bytes another edit already changed must wait for the next pass.
-        if e.span.start < at {
+        if e.span.start() < at {
             left.push(e);
             continue;
         }
-        out.push_str(&text[at..e.span.start]);
+        out.push_str(&text[at..e.span.start()]);
         out.push_str(&e.replacement);
-        at = e.span.end;
+        at = e.span.end();
     }
     out.push_str(&text[at..]);
     (out, left)

@@ -23,7 +23,7 @@ fn indentation_before(text: &str, at: usize) -> Option<&str> {
 
 /// One indentation step of the file, from a rule's children against the rule itself.
 fn indent_unit(text: &str, rule: &Rule, child_indent: &str) -> String {
-    let rule_indent = indentation_before(text, rule.span.start).unwrap_or("");
+    let rule_indent = indentation_before(text, rule.span.start()).unwrap_or("");
     match child_indent.strip_prefix(rule_indent) {
         Some(step) if !step.is_empty() => step.to_string(),
         _ if child_indent.starts_with('\t') => "\t".to_string(),
@@ -51,8 +51,8 @@ pub fn add_block(text: &str, rule: &Rule, ids: &[String]) -> Option<Edit> {
     }
     let eol = line_ending(text);
     let anchor = rule.insert_after?;
-    let child_indent = indentation_before(text, anchor.start);
-    let after = anchor.end;
+    let child_indent = indentation_before(text, anchor.start());
+    let after = anchor.end();
     let rest_of_line = &text[after..];
     let line_end = rest_of_line.find('\n').map(|i| after + i + 1);
     let only_space_after = line_end

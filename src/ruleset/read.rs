@@ -34,6 +34,16 @@ pub fn read_path(path: &Path) -> Result<RuleFile, Box<LoadFailure>> {
 /// Parses a file's bytes. Text that is not UTF-8 is read as the manager reads it (byte by
 /// byte); the model shows each such byte as `?` so every span still points at its byte.
 pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFailure>> {
+    if bytes.len() > super::span::MAX_FILE_LEN {
+        return Err(Box::new(LoadFailure {
+            path,
+            source: None,
+            error: ReadError::Io(format!(
+                "the file has {} bytes; wazuh-mitre reads files of up to 4 GiB",
+                bytes.len()
+            )),
+        }));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => parse(SourceFile::new(path, text)),
         Err(e) => {
@@ -105,7 +115,7 @@ impl<'a> xml::ChildSink<'a> for StreamedRules<'_> {
             doc,
         };
         if self.group.as_ref().is_none_or(|g| g.0 != group) {
-            let start = doc.nodes[group].open_tag.end;
+            let start = doc.nodes[group].open_tag.end();
             self.group = Some((group, reader.enclosing_groups(group), start));
         }
         let (_, enclosing, boundary) = self.group.as_mut().expect("set above");
@@ -119,7 +129,7 @@ impl<'a> xml::ChildSink<'a> for StreamedRules<'_> {
             self.rules
                 .push(reader.read_rule(child, enclosing, *boundary));
         }
-        *boundary = node.span.end;
+        *boundary = node.span.end();
         taken
     }
 }
@@ -248,7 +258,10 @@ impl<'a> Reader<'a> {
         let n = self.node(i);
         let written = n.content_span.slice(self.text).as_bytes();
         if written == &*n.content {
-            Span::new(n.content_span.start + at, n.content_span.start + at + len)
+            Span::new(
+                n.content_span.start() + at,
+                n.content_span.start() + at + len,
+            )
         } else {
             n.content_span
         }
@@ -297,8 +310,8 @@ impl<'a> Reader<'a> {
             let enclosing = self.enclosing_groups(group);
             let span = self.node(group).span;
             // The rules already read from this group, in file order.
-            let first = rules.partition_point(|r| r.span.start < span.start);
-            let already = rules[first..].partition_point(|r| r.span.end <= span.end);
+            let first = rules.partition_point(|r| r.span.start() < span.start());
+            let already = rules[first..].partition_point(|r| r.span.end() <= span.end());
             let children: Vec<usize> = self.doc.children(Some(group)).collect();
             if children.is_empty() && already == 0 {
                 problems.push(self.problem(
@@ -306,13 +319,13 @@ impl<'a> Reader<'a> {
                     format!("<{name}> without any rule: the manager rejects the file"),
                 ));
             }
-            let mut boundary = self.node(group).open_tag.end;
+            let mut boundary = self.node(group).open_tag.end();
             let mut next_read = first;
             for child in children {
-                let start = self.node(child).span.start;
+                let start = self.node(child).span.start();
                 // A rule read already that stands before this child ends where it ends.
-                while next_read < first + already && rules[next_read].span.start < start {
-                    boundary = rules[next_read].span.end;
+                while next_read < first + already && rules[next_read].span.start() < start {
+                    boundary = rules[next_read].span.end();
                     next_read += 1;
                 }
                 if is(&child, "rule") {
@@ -326,11 +339,11 @@ impl<'a> Reader<'a> {
                         ),
                     ));
                 }
-                boundary = self.node(child).span.end;
+                boundary = self.node(child).span.end();
             }
         }
         for rule in late {
-            let at = rules.partition_point(|r| r.span.start < rule.span.start);
+            let at = rules.partition_point(|r| r.span.start() < rule.span.start());
             rules.insert(at, rule);
         }
         rules.shrink_to_fit();
@@ -389,7 +402,7 @@ impl<'a> Reader<'a> {
             info: ThinVec::with_capacity(info),
             mitre: ThinVec::with_capacity(mitre),
             insert_after: None,
-            leading_comments: self.comments_between(after, n.span.start),
+            leading_comments: self.comments_between(after, n.span.start()),
         };
         rule.attributes = attributes;
         let (mut first_description, mut last_child) = (None, None);
@@ -448,10 +461,10 @@ impl<'a> Reader<'a> {
     /// Comments standing between `from` and `to` (for inline suppressions before a rule).
     fn comments_between(&self, from: usize, to: usize) -> ThinVec<Span> {
         let comments = &self.doc.comments;
-        let first = comments.partition_point(|c| c.start < from);
+        let first = comments.partition_point(|c| c.start() < from);
         comments[first..]
             .iter()
-            .take_while(|c| c.end <= to)
+            .take_while(|c| c.end() <= to)
             .copied()
             .collect()
     }
@@ -487,11 +500,11 @@ impl<'a> Reader<'a> {
     fn read_mitre(&self, node: usize) -> MitreBlock {
         let block = self.node(node);
         let mut entries = Vec::new();
-        let mut gap_start = block.inner.start;
+        let mut gap_start = block.inner.start();
         for child in self.doc.children(Some(node)) {
             let c = self.node(child);
-            self.stray_text(gap_start, c.span.start, &mut entries);
-            gap_start = c.span.end;
+            self.stray_text(gap_start, c.span.start(), &mut entries);
+            gap_start = c.span.end();
             let kind = match c.name_str().to_ascii_lowercase().as_str() {
                 "id" => MitreEntryKind::Id,
                 "tacticid" => MitreEntryKind::TacticId,
@@ -505,7 +518,7 @@ impl<'a> Reader<'a> {
                 value_span: c.content_span,
             });
         }
-        self.stray_text(gap_start, block.inner.end.max(gap_start), &mut entries);
+        self.stray_text(gap_start, block.inner.end().max(gap_start), &mut entries);
         MitreBlock {
             span: block.span,
             entries,
@@ -520,10 +533,10 @@ impl<'a> Reader<'a> {
             .doc
             .comments
             .iter()
-            .filter(|c| c.start >= from && c.end <= to)
+            .filter(|c| c.start() >= from && c.end() <= to)
         {
-            pieces.push(Span::new(at, c.start));
-            at = c.end;
+            pieces.push(Span::new(at, c.start()));
+            at = c.end();
         }
         pieces.push(Span::new(at, to));
         for piece in pieces {
@@ -532,7 +545,7 @@ impl<'a> Reader<'a> {
             if trimmed.is_empty() {
                 continue;
             }
-            let start = piece.start + (raw.len() - raw.trim_start().len());
+            let start = piece.start() + (raw.len() - raw.trim_start().len());
             let span = Span::new(start, start + trimmed.len());
             out.push(MitreEntry {
                 kind: MitreEntryKind::StrayText,
@@ -678,7 +691,7 @@ mod tests {
             .entries
             .iter()
             .all(|e| e.value.is_empty() && e.value_span.is_empty()));
-        assert_eq!(&text[m.entries[0].value_span.start..][..5], "</id>");
+        assert_eq!(&text[m.entries[0].value_span.start()..][..5], "</id>");
     }
 
     #[test]

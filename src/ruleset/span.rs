@@ -3,18 +3,36 @@
 use serde::Serialize;
 
 /// A byte range in a file's original text (never in a prepared copy).
+///
+/// Held as two `u32`s: a rule holds a dozen spans, and a migration may read 300,000 rules.
+/// The reader refuses a file of [`MAX_FILE_LEN`] bytes or more, so every offset fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
+/// The largest file the reader takes, in bytes (4 GiB; the manager's own limit is far lower).
+pub const MAX_FILE_LEN: usize = u32::MAX as usize;
+
 impl Span {
+    /// # Panics
+    /// When an offset is beyond [`MAX_FILE_LEN`]: a bug, since no such file is read.
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let offset = |at: usize| u32::try_from(at).expect("offsets fit: files are < 4 GiB");
+        Span {
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+    pub fn end(&self) -> usize {
+        self.end as usize
     }
     pub fn len(&self) -> usize {
-        self.end - self.start
+        self.end() - self.start()
     }
     pub fn is_empty(&self) -> bool {
         self.start == self.end
@@ -23,7 +41,7 @@ impl Span {
         self.start <= other.start && other.end <= self.end
     }
     pub fn slice<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.start..self.end]
+        &text[self.start()..self.end()]
     }
 }
 

@@ -482,7 +482,7 @@ impl<'a> Reader<'a, '_> {
                 let n = &mut self.doc.nodes[node];
                 n.content = kept;
                 n.span = Span::new(start_at, at + 1);
-                n.inner = Span::new(n.open_tag.end, content_end);
+                n.inner = Span::new(n.open_tag.end(), content_end);
                 n.content_span = Span::new(content_start.min(content_end), content_end);
                 self.closed[node] = true;
                 name.clear();

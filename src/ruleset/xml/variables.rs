@@ -83,7 +83,7 @@ impl<'a> Applier<'a> {
                 let replaced = substitute(text, vars).map_err(|kind| XmlError {
                     kind,
                     line: doc.nodes[i].line,
-                    offset: doc.nodes[i].content_span.start,
+                    offset: doc.nodes[i].content_span.start(),
                 })?;
                 doc.nodes[i].content = replaced.into();
             }
@@ -106,7 +106,7 @@ fn definition<'a>(doc: &XmlDocument<'a>, i: usize) -> Result<Definition<'a>, Xml
         let fail = |kind| XmlError {
             kind,
             line: n.line,
-            offset: n.span.start,
+            offset: n.span.start(),
         };
         if !n.name.eq_ignore_ascii_case(b"name") {
             return Err(fail(Kind::VariableAttributeNotName));
@@ -119,7 +119,7 @@ fn definition<'a>(doc: &XmlDocument<'a>, i: usize) -> Result<Definition<'a>, Xml
     Err(XmlError {
         kind: Kind::VariableWithoutValue,
         line: var.line,
-        offset: var.span.start,
+        offset: var.span.start(),
     })
 }
 
