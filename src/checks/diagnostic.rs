@@ -1,7 +1,6 @@
 //! What a check produces: diagnostics, and fixes as byte edits.
 
 use crate::ruleset::Span;
-use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
@@ -128,23 +127,41 @@ pub struct Diagnostic {
     pub fix: Option<Arc<Fix>>,
 }
 
-/// The messages of one run, each text held once. A check says the same of many rules ("rule
-/// alerts at level 5 but carries no ATT&CK technique"), and a run keeps every finding until
-/// it ends: in a file of 300,000 rules, a quarter of a million copies of one sentence.
-#[derive(Debug, Default)]
-pub struct Messages(Mutex<FxHashSet<Arc<str>>>);
+/// The messages of one run, a repeated text held once. A check often says the same of many
+/// rules ("rule alerts at level 5 but carries no ATT&CK technique"), and a run keeps every
+/// finding until it ends: in a file of 300,000 rules, a quarter of a million copies of one
+/// sentence.
+///
+/// A small cache, not a set of every text: a message that is seen again soon after (the
+/// same check on the next rules) is shared, and a run of unique messages (each naming its
+/// rule's id) costs no growing table. Sharing never changes a message's text.
+#[derive(Debug)]
+pub struct Messages(Mutex<Vec<Option<Arc<str>>>>);
+
+/// Slots of the cache: more than the distinct messages checks repeat in one run.
+const MESSAGE_SLOTS: usize = 256;
+
+impl Default for Messages {
+    fn default() -> Self {
+        Messages(Mutex::new(vec![None; MESSAGE_SLOTS]))
+    }
+}
 
 impl Messages {
-    /// The one shared copy of `text`.
+    /// `text`, shared with an earlier equal message when the cache still holds it.
     pub fn get(&self, text: &str) -> Arc<str> {
-        // A poisoned lock only means another check panicked mid-insert; the set is intact.
-        let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(shared) = set.get(text) {
-            return shared.clone();
+        use std::hash::BuildHasher;
+        let slot = rustc_hash::FxBuildHasher.hash_one(text) as usize % MESSAGE_SLOTS;
+        // A poisoned lock only means another check panicked; the cache is intact.
+        let mut slots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match &slots[slot] {
+            Some(held) if &**held == text => held.clone(),
+            _ => {
+                let shared: Arc<str> = Arc::from(text);
+                slots[slot] = Some(shared.clone());
+                shared
+            }
         }
-        let shared: Arc<str> = Arc::from(text);
-        set.insert(shared.clone());
-        shared
     }
 }
 
