@@ -211,7 +211,6 @@ impl Project {
             manager: self.manager(),
             settings: &self.settings,
             chooser,
-            messages: Default::default(),
         };
         let checks: Vec<_> = all_checks()
             .into_iter()
@@ -264,7 +263,7 @@ impl Summary {
             rules: project
                 .ws
                 .linted_rule_refs()
-                .filter(|r| !project.ws.files[r.file].file.salvaged)
+                .filter(|r| !project.ws.files[r.file()].file.salvaged)
                 .count(),
             ..Summary::default()
         };

@@ -3,7 +3,7 @@
 use crate::ruleset::Span;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -120,49 +120,39 @@ pub struct Diagnostic {
     pub file: usize,
     pub span: Span,
     pub rule_id: Option<u32>,
-    /// Shared: a check often says the same of many rules (see [`Messages`]).
+    /// Shared: a check often says the same of many rules (see [`shared_message`]).
     pub message: Arc<str>,
     /// Behind a pointer: most diagnostics have none, and a file of 300,000 rules has as many
     /// diagnostics. Shared: a fix that only says what to do is the same for every rule.
     pub fix: Option<Arc<Fix>>,
 }
 
-/// The messages of one run, a repeated text held once. A check often says the same of many
-/// rules ("rule alerts at level 5 but carries no ATT&CK technique"), and a run keeps every
-/// finding until it ends: in a file of 300,000 rules, a quarter of a million copies of one
-/// sentence.
+/// `text` as a finding's message, shared with an equal message made shortly before on the
+/// same thread. A check often says the same of many rules ("rule alerts at level 5 but
+/// carries no ATT&CK technique"), and a run keeps every finding until it ends: in a file of
+/// 300,000 rules, a quarter of a million copies of one sentence.
 ///
-/// A small cache, not a set of every text: a message that is seen again soon after (the
-/// same check on the next rules) is shared, and a run of unique messages (each naming its
-/// rule's id) costs no growing table. Sharing never changes a message's text.
-#[derive(Debug)]
-pub struct Messages(Mutex<Vec<Option<Arc<str>>>>);
-
-/// Slots of the cache: more than the distinct messages checks repeat in one run.
-const MESSAGE_SLOTS: usize = 256;
-
-impl Default for Messages {
-    fn default() -> Self {
-        Messages(Mutex::new(vec![None; MESSAGE_SLOTS]))
+/// A small cache per thread, not a set of every text: messages that repeat come from the
+/// same check on neighbouring rules, and a run of unique messages (each naming its rule's
+/// id) costs no growing table. Per thread, so rules checked on every core share no lock.
+/// Sharing never changes a message's text.
+pub fn shared_message(text: &str) -> Arc<str> {
+    use std::cell::RefCell;
+    use std::hash::BuildHasher;
+    /// More than the distinct messages checks repeat among neighbouring rules.
+    const SLOTS: usize = 256;
+    thread_local! {
+        static RECENT: RefCell<Vec<Option<Arc<str>>>> = RefCell::new(vec![None; SLOTS]);
     }
-}
-
-impl Messages {
-    /// `text`, shared with an earlier equal message when the cache still holds it.
-    pub fn get(&self, text: &str) -> Arc<str> {
-        use std::hash::BuildHasher;
-        let slot = rustc_hash::FxBuildHasher.hash_one(text) as usize % MESSAGE_SLOTS;
-        // A poisoned lock only means another check panicked; the cache is intact.
-        let mut slots = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match &slots[slot] {
-            Some(held) if &**held == text => held.clone(),
-            _ => {
-                let shared: Arc<str> = Arc::from(text);
-                slots[slot] = Some(shared.clone());
-                shared
-            }
+    let slot = rustc_hash::FxBuildHasher.hash_one(text) as usize % SLOTS;
+    RECENT.with_borrow_mut(|recent| match &recent[slot] {
+        Some(held) if &**held == text => held.clone(),
+        _ => {
+            let shared: Arc<str> = Arc::from(text);
+            recent[slot] = Some(shared.clone());
+            shared
         }
-    }
+    })
 }
 
 /// File order, then position, then check code. A total order, so the in-place unstable sort
@@ -201,11 +191,10 @@ mod tests {
 
     #[test]
     fn equal_messages_share_one_text_and_different_ones_do_not() {
-        let messages = Messages::default();
         let level = 5;
-        let a = messages.get(&format!("rule alerts at level {level}"));
-        let b = messages.get("rule alerts at level 5");
-        let c = messages.get("rule alerts at level 6");
+        let a = shared_message(&format!("rule alerts at level {level}"));
+        let b = shared_message("rule alerts at level 5");
+        let c = shared_message("rule alerts at level 6");
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
         assert_eq!(

@@ -75,7 +75,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
     let wanted: Vec<_> = project
         .ws
         .linted_rule_refs()
-        .filter(|&r| !project.ws.files[r.file].file.salvaged)
+        .filter(|&r| !project.ws.files[r.file()].file.salvaged)
         .filter(|&r| args.all || project.ws.rule(r).mitre.is_empty())
         .collect();
     // In chunks on every core, each cut to --top at once and, for JSON, written before the
@@ -88,7 +88,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
             .map(|(&r, mut suggestions)| {
                 suggestions.retain(|s| s.score >= args.min_score);
                 let rule = project.ws.rule(r);
-                let src = &project.ws.files[r.file].file.source;
+                let src = &project.ws.files[r.file()].file.source;
                 RuleSuggestions {
                     file: crate::report::display_path(&src.path),
                     line: src.lines.line_col(&src.text, rule.span.start()).line,

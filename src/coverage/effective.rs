@@ -108,7 +108,7 @@ pub fn collect(project: &Project, version: &AttackVersion, only: bool) -> Effect
         rules_counted: 0,
     };
     for r in project.ws.rule_refs() {
-        let lf = &project.ws.files[r.file];
+        let lf = &project.ws.files[r.file()];
         if lf.file.salvaged || (only && lf.origin != Origin::Linted) {
             continue;
         }

@@ -164,7 +164,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                             .collect()
                     });
                     if let Some(&rule) = index.get(&d.span) {
-                        untagged.push(RuleRef { file: d.file, rule });
+                        untagged.push(RuleRef::new(d.file, rule));
                     }
                 }
                 let Some(fix) = d
@@ -292,7 +292,7 @@ fn add_suggested_tags(
     let all = suggester.suggest_many(&targets, &|_| HashSet::new(), usize::MAX);
     for (r, suggestions) in targets.into_iter().zip(all) {
         let rule = project.ws.rule(r);
-        let path = project.ws.files[r.file].file.source.path.clone();
+        let path = project.ws.files[r.file()].file.source.path.clone();
         let chosen = tags_to_write(&suggestions, opts.min_confidence, project.manager());
         if chosen.is_empty() {
             let best = suggestions
@@ -316,7 +316,7 @@ fn add_suggested_tags(
             continue;
         }
         let ids: Vec<String> = chosen.iter().map(|s| s.technique.clone()).collect();
-        let text = &project.ws.files[r.file].file.source.text;
+        let text = &project.ws.files[r.file()].file.source.text;
         let Some(edit) = add_block(text, rule, &ids) else {
             skipped.push(Skipped {
                 path,
@@ -342,7 +342,7 @@ fn add_suggested_tags(
                 )
             })
             .collect();
-        per_file.entry(r.file).or_default().push((
+        per_file.entry(r.file()).or_default().push((
             edit,
             Applied {
                 code: "add-tags",

@@ -27,10 +27,33 @@ pub struct LoadedFile {
 }
 
 /// A rule's place: file index and rule index within the workspace.
+///
+/// Two `u32`s: the replay lists every rule under each of its groups, and a migration may
+/// hold 300,000 rules. A workspace holds far fewer than 4 billion files or rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RuleRef {
-    pub file: usize,
-    pub rule: usize,
+    file: u32,
+    rule: u32,
+}
+
+impl RuleRef {
+    /// # Panics
+    /// When an index is beyond `u32`: no workspace is that large.
+    pub fn new(file: usize, rule: usize) -> Self {
+        let index = |i: usize| u32::try_from(i).expect("fewer than 4 billion files and rules");
+        RuleRef {
+            file: index(file),
+            rule: index(rule),
+        }
+    }
+    /// The file's index in the workspace.
+    pub fn file(&self) -> usize {
+        self.file as usize
+    }
+    /// The rule's index in its file.
+    pub fn rule(&self) -> usize {
+        self.rule as usize
+    }
 }
 
 /// Every file of a run, in the manager's load order.
@@ -114,11 +137,11 @@ impl Workspace {
     }
 
     pub fn rule(&self, r: RuleRef) -> &Rule {
-        &self.files[r.file].file.rules[r.rule]
+        &self.files[r.file()].file.rules[r.rule()]
     }
 
     pub fn file_of(&self, r: RuleRef) -> &RuleFile {
-        &self.files[r.file].file
+        &self.files[r.file()].file
     }
 
     /// Every rule in load order.
@@ -126,7 +149,7 @@ impl Workspace {
         self.files
             .iter()
             .enumerate()
-            .flat_map(|(f, lf)| (0..lf.file.rules.len()).map(move |r| RuleRef { file: f, rule: r }))
+            .flat_map(|(f, lf)| (0..lf.file.rules.len()).map(move |r| RuleRef::new(f, r)))
     }
 
     /// Linted files the manager can read (salvaged ones are counted as failures).
@@ -139,7 +162,7 @@ impl Workspace {
 
     pub fn linted_rule_refs(&self) -> impl Iterator<Item = RuleRef> + '_ {
         self.rule_refs()
-            .filter(|r| self.files[r.file].origin == Origin::Linted)
+            .filter(|r| self.files[r.file()].origin == Origin::Linted)
     }
 }
 
@@ -303,7 +326,7 @@ impl LoadReplay {
         let units = unit_of_file.iter().copied().max().unwrap_or(BASE) + 1;
         let order: Vec<RuleRef> = ws
             .rule_refs()
-            .filter(|r| !ws.files[r.file].file.salvaged)
+            .filter(|r| !ws.files[r.file()].file.salvaged)
             .collect();
         let mut defs = Definitions {
             unit_ids: vec![FastMap::default(); units],
@@ -313,7 +336,7 @@ impl LoadReplay {
         };
         for &r in &order {
             let rule = ws.rule(r);
-            let u = unit_of_file[r.file];
+            let u = unit_of_file[r.file()];
             if let Some(id) = rule.id {
                 // An overwrite changes a rule defined elsewhere (usually the stock ruleset);
                 // it is not where the id comes from, so it cannot "load later" than a child.
@@ -336,7 +359,7 @@ impl LoadReplay {
         };
         for &r in &order {
             let rule = ws.rule(r);
-            let u = replay.unit_of_file[r.file];
+            let u = replay.unit_of_file[r.file()];
             if let Some(id) = rule.id {
                 match replay.rule_by_id(r, id) {
                     Some(first) if !rule.overwrite => {
@@ -395,7 +418,7 @@ impl LoadReplay {
     }
 
     fn unit(&self, r: RuleRef) -> Unit {
-        self.unit_of_file.get(r.file).copied().unwrap_or(BASE)
+        self.unit_of_file.get(r.file()).copied().unwrap_or(BASE)
     }
 
     /// The first loaded rule with this id, as `from`'s deployment sees it (the rulesets load

@@ -192,7 +192,7 @@ fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
         .ws
         .linted_rule_refs()
         .filter(|&r| {
-            let file = &project.ws.files[r.file];
+            let file = &project.ws.files[r.file()];
             file.origin == Origin::Linted
                 && !file.file.salvaged
                 && !technique_tags(project, r).is_empty()
@@ -214,7 +214,7 @@ fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
     let mut rows: BTreeMap<String, EvalRow> = BTreeMap::new();
     for (r, ranked) in evaluated.into_iter().zip(all) {
         let suggestions = &ranked.list;
-        let file = &project.ws.files[r.file];
+        let file = &project.ws.files[r.file()];
         let gold = technique_tags(project, r);
         let gold_families: HashSet<String> = gold.iter().flat_map(|g| family(project, g)).collect();
         let right = |id: &str| {

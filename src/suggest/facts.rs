@@ -220,7 +220,7 @@ mod tests {
             ..Default::default()
         };
         let replay = LoadReplay::run(&ws, true);
-        let f = rule_facts(&ws, &replay, RuleRef { file: 0, rule: 2 });
+        let f = rule_facts(&ws, &replay, RuleRef::new(0, 2));
         assert_eq!(f.description.trim(), "failed");
         assert!(f.event_ids.contains(&At {
             value: 4625,

@@ -90,7 +90,7 @@ impl<'p> Suggester<'p> {
         let tagged: Vec<(RuleRef, Vec<String>)> = project
             .ws
             .rule_refs()
-            .filter(|r| !project.ws.files[r.file].file.salvaged)
+            .filter(|r| !project.ws.files[r.file()].file.salvaged)
             .map(|r| (r, technique_tags(project, r)))
             .filter(|(_, tags)| !tags.is_empty())
             .collect();
@@ -168,7 +168,7 @@ impl<'p> Suggester<'p> {
         platform: Option<crate::ruleset::platform::Platform>,
     ) -> Vec<Evidence> {
         let ws = &self.project.ws;
-        if ws.files[r.file].file.salvaged {
+        if ws.files[r.file()].file.salvaged {
             return Vec::new();
         }
         let facts = &facts::rule_facts(ws, &self.project.replay, r);

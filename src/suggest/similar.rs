@@ -271,7 +271,7 @@ mod tests {
         let mut index = SimilarIndex::default();
         for (i, words) in tagged.iter().enumerate() {
             let f = index.features(rule, &facts_of(words));
-            let r = RuleRef { file: 0, rule: i };
+            let r = RuleRef::new(0, i);
             index.add(r, None, vec!["T1003.001".into()], f);
         }
         let q = index.query_features(rule, &facts_of(query));

@@ -155,7 +155,7 @@ fn carrier_files(
         if !(exact || any) {
             continue;
         }
-        out.insert(r.file);
+        out.insert(r.file());
         let kept = in_tables(&r);
         seen[0] += usize::from(exact);
         seen[1] += usize::from(any);
@@ -283,7 +283,7 @@ mod tests {
         files.extend(std::iter::repeat_n(("zzz_a", None), 10));
         let ws = workspace(&files);
         let replay = LoadReplay::run(&ws, true);
-        assert!(replay.dropped.contains(&RuleRef { file: 1, rule: 0 }));
+        assert!(replay.dropped.contains(&RuleRef::new(1, 0)));
         let order: Vec<RuleRef> = ws.rule_refs().collect();
         let in_tables = |r: &RuleRef| !replay.dropped.contains(r);
         let sorted = |set: FastSet<usize>| {
