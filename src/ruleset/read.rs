@@ -373,15 +373,17 @@ impl<'a> Reader<'a> {
         }));
         let attr = |name: &str| attributes.iter().find(|a| a.name == name);
         let n = self.node(node);
-        let (mut fields, mut info, mut mitre) = (0, 0, 0);
-        for child in self.doc.children(Some(node)) {
-            match rule_child(&names::name(&self.node(child).name_str())) {
-                RuleChild::Info => info += 1,
-                RuleChild::Mitre => mitre += 1,
-                RuleChild::Field => fields += 1,
-                _ => {}
-            }
-        }
+        // The children, named and sorted once: their counts size the lists.
+        let children: smallvec::SmallVec<[(usize, names::Name, RuleChild); 16]> = self
+            .doc
+            .children(Some(node))
+            .map(|child| {
+                let name = names::name(&self.node(child).name_str());
+                let kind = rule_child(&name);
+                (child, name, kind)
+            })
+            .collect();
+        let count = |wanted: RuleChild| children.iter().filter(|c| c.2 == wanted).count();
         let mut rule = Rule {
             span: n.span,
             open_tag: n.open_tag,
@@ -397,23 +399,22 @@ impl<'a> Reader<'a> {
             description: None,
             groups: ThinVec::new(),
             enclosing_groups: enclosing.clone(),
-            fields: ThinVec::with_capacity(fields),
+            fields: ThinVec::with_capacity(count(RuleChild::Field)),
             options: ThinVec::new(),
-            info: ThinVec::with_capacity(info),
-            mitre: ThinVec::with_capacity(mitre),
+            info: ThinVec::with_capacity(count(RuleChild::Info)),
+            mitre: ThinVec::with_capacity(count(RuleChild::Mitre)),
             insert_after: None,
             leading_comments: self.comments_between(after, n.span.start()),
         };
         rule.attributes = attributes;
         let (mut first_description, mut last_child) = (None, None);
-        for child in self.doc.children(Some(node)) {
+        for (child, name, kind) in children {
             let c = self.node(child);
-            let name = names::name(&c.name_str());
             last_child = Some(c.span);
-            if name == "description" && first_description.is_none() {
+            if kind == RuleChild::Description && first_description.is_none() {
                 first_description = Some(c.span);
             }
-            match rule_child(&name) {
+            match kind {
                 RuleChild::Parent(kind) => self.read_parents(child, kind, &mut rule.parents),
                 // analysisd joins repeated descriptions (and `if_sid`s) end to end.
                 RuleChild::Description => match &mut rule.description {
@@ -446,7 +447,7 @@ impl<'a> Reader<'a> {
                         .doc
                         .attribute(child, "negate")
                         .is_some_and(|a| a.content.eq_ignore_ascii_case(b"yes")),
-                    element: name.clone(),
+                    element: name,
                     value: self.node(child).content_str().into(),
                     span: c.span,
                 }),
@@ -566,6 +567,7 @@ fn digits(s: &str) -> Option<u32> {
 }
 
 /// What a child element of `<rule>` is to the model.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum RuleChild {
     Parent(ParentKind),
     Description,
