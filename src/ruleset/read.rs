@@ -611,24 +611,59 @@ fn is_match_field(name: &str) -> bool {
 
 /// Splits on any of `seps` (ASCII), returning non-empty trimmed pieces and their byte offsets.
 pub fn split_list<'s>(s: &'s str, seps: &'s [char]) -> impl Iterator<Item = (&'s str, usize)> + 's {
-    let is_sep = move |c: char| seps.contains(&c);
-    // Separators are ASCII, so every split point is a character boundary.
-    s.split(is_sep)
-        .scan(0, |start, piece| {
-            let at = *start;
-            *start += piece.len() + 1;
-            Some((piece, at))
-        })
-        .filter_map(|(piece, at)| {
+    let is_sep = move |b: u8| seps.iter().any(|&c| c as u32 == b as u32);
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        while start <= bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| is_sep(b))
+                .map_or(bytes.len(), |i| start + i);
+            // Separators are ASCII, so every split point is a character boundary.
+            let piece = &s[start..end];
+            let at = start;
+            start = end + 1;
             let trimmed = piece.trim();
-            let lead = piece.len() - piece.trim_start().len();
-            (!trimmed.is_empty()).then_some((trimmed, at + lead))
-        })
+            if !trimmed.is_empty() {
+                return Some((trimmed, at + piece.len() - piece.trim_start().len()));
+            }
+        }
+        None
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_list_gives_trimmed_pieces_at_their_offsets() {
+        let seps = [',', ' ', '\t', '\n', '\r'];
+        for s in [
+            "",
+            ",",
+            " ",
+            "a",
+            "a,b",
+            "a,,b",
+            " a , b ,",
+            ",a",
+            "a\tb\nc\r\nd",
+            "é,ü ,  ñ",
+            "100, 200 300",
+            "  x  ",
+        ] {
+            // The reference: str's own split, each piece's offset found from its address.
+            let expected: Vec<(&str, usize)> = s
+                .split(|c| seps.contains(&c))
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| (p, p.as_ptr() as usize - s.as_ptr() as usize))
+                .collect();
+            assert_eq!(split_list(s, &seps).collect::<Vec<_>>(), expected, "{s:?}");
+        }
+    }
 
     fn parse_str(s: &str) -> RuleFile {
         parse(SourceFile::new("t.xml".into(), s.to_string())).unwrap()
