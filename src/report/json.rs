@@ -49,12 +49,18 @@ struct JsonDiagnostic<'a> {
 }
 
 impl<'a> JsonDiagnostic<'a> {
+    #[cfg(test)]
     fn of(f: &'a Finding<'a>) -> Self {
+        Self::with_file(f, shown_path(f.path))
+    }
+
+    /// `file`: `f.path` as shown.
+    fn with_file(f: &'a Finding<'a>, file: std::borrow::Cow<'a, str>) -> Self {
         JsonDiagnostic {
             code: f.code,
             name: f.name,
             severity: f.severity.as_str(),
-            file: shown_path(f.path),
+            file,
             line: f.start.line,
             column: f.start.column,
             end_line: f.end.line,
@@ -103,9 +109,15 @@ pub fn write<'a>(
     serde_json::to_writer(&mut w, attack_version)?;
     w.write_all(b",\n  \"diagnostics\": [")?;
     let mut any = false;
+    // Findings come file by file: each file's path is made shown once.
+    let mut shown: Option<(&std::path::Path, std::borrow::Cow<str>)> = None;
     for f in findings {
+        let file = match &shown {
+            Some((path, file)) if std::ptr::eq(*path, f.path) => file.clone(),
+            _ => shown.insert((f.path, shown_path(f.path))).1.clone(),
+        };
         w.write_all(if any { b",\n    " } else { b"\n    " })?;
-        write_finding(&mut w, &JsonDiagnostic::of(&f))?;
+        write_finding(&mut w, &JsonDiagnostic::with_file(&f, file))?;
         any = true;
     }
     w.write_all(if any { b"\n  ]" } else { b"]" })?;
