@@ -122,6 +122,23 @@ fn ten_thousand_parents_and_a_large_file_are_read() {
 }
 
 #[test]
+fn a_file_of_4_gib_or_more_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("huge.xml");
+    // Sparse: 4 GiB of size, no data; read, it would take 4 GiB of memory.
+    let file = std::fs::File::create(&bad).unwrap();
+    file.set_len(u64::from(u32::MAX) + 1).unwrap();
+    let (code, out) = lint_beside_good(&bad);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("huge.xml:1:1: WM000")
+            && out
+                .contains("the file has 4294967296 bytes; wazuh-mitre reads files of up to 4 GiB"),
+        "{out}"
+    );
+}
+
+#[test]
 fn links_loops_and_fifos_never_hang() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("rules");

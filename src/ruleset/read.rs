@@ -21,14 +21,26 @@ pub struct LoadFailure {
 
 /// Reads and parses a file from disk.
 pub fn read_path(path: &Path) -> Result<RuleFile, Box<LoadFailure>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let failure = |error: String| {
         Box::new(LoadFailure {
             path: path.to_path_buf(),
             source: None,
-            error: ReadError::Io(e.to_string()),
+            error: ReadError::Io(error),
         })
-    })?;
+    };
+    // Refused before it is read (a sparse file can claim any size).
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > super::span::MAX_FILE_LEN as u64 {
+            return Err(failure(too_long(meta.len())));
+        }
+    }
+    let bytes = std::fs::read(path).map_err(|e| failure(e.to_string()))?;
     parse_bytes(path.to_path_buf(), bytes)
+}
+
+/// Why a file of `len` bytes is refused: a span's offsets are `u32`s.
+fn too_long(len: u64) -> String {
+    format!("the file has {len} bytes; wazuh-mitre reads files of up to 4 GiB")
 }
 
 /// Parses a file's bytes. Text that is not UTF-8 is read as the manager reads it (byte by
@@ -38,10 +50,7 @@ pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFa
         return Err(Box::new(LoadFailure {
             path,
             source: None,
-            error: ReadError::Io(format!(
-                "the file has {} bytes; wazuh-mitre reads files of up to 4 GiB",
-                bytes.len()
-            )),
+            error: ReadError::Io(too_long(bytes.len() as u64)),
         }));
     }
     match String::from_utf8(bytes) {
