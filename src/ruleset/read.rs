@@ -21,37 +21,38 @@ pub struct LoadFailure {
 
 /// Reads and parses a file from disk.
 pub fn read_path(path: &Path) -> Result<RuleFile, Box<LoadFailure>> {
-    let failure = |error: String| {
-        Box::new(LoadFailure {
-            path: path.to_path_buf(),
-            source: None,
-            error: ReadError::Io(error),
-        })
-    };
     // Refused before it is read (a sparse file can claim any size).
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > super::span::MAX_FILE_LEN as u64 {
-            return Err(failure(too_long(meta.len())));
+            return Err(too_long(path.to_path_buf(), meta.len()));
         }
     }
-    let bytes = std::fs::read(path).map_err(|e| failure(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Box::new(LoadFailure {
+            path: path.to_path_buf(),
+            source: None,
+            error: ReadError::Io(e.to_string()),
+        })
+    })?;
     parse_bytes(path.to_path_buf(), bytes)
 }
 
-/// Why a file of `len` bytes is refused: a span's offsets are `u32`s.
-fn too_long(len: u64) -> String {
-    format!("the file has {len} bytes; wazuh-mitre reads files of up to 4 GiB")
+/// A file of `len` bytes, refused: a span's offsets are `u32`s.
+fn too_long(path: PathBuf, len: u64) -> Box<LoadFailure> {
+    Box::new(LoadFailure {
+        path,
+        source: None,
+        error: ReadError::Io(format!(
+            "the file has {len} bytes; wazuh-mitre reads files of up to 4 GiB"
+        )),
+    })
 }
 
 /// Parses a file's bytes. Text that is not UTF-8 is read as the manager reads it (byte by
 /// byte); the model shows each such byte as `?` so every span still points at its byte.
 pub fn parse_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<RuleFile, Box<LoadFailure>> {
     if bytes.len() > super::span::MAX_FILE_LEN {
-        return Err(Box::new(LoadFailure {
-            path,
-            source: None,
-            error: ReadError::Io(too_long(bytes.len() as u64)),
-        }));
+        return Err(too_long(path, bytes.len() as u64));
     }
     match String::from_utf8(bytes) {
         Ok(text) => parse(SourceFile::new(path, text)),
