@@ -278,3 +278,45 @@ fn community_rulesets() {
     assert!(!expected.is_empty());
     assert_eq!(found, expected);
 }
+
+/// The checks run on every core, a chunk of rules at a time: what they find, and the order it
+/// comes in, is what one thread finds.
+#[test]
+fn checks_on_every_core_find_what_one_thread_finds() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let paths = [
+        shared.join("corpus/wazuh-4.14.7/rules"),
+        shared.join("corpus/community"),
+    ];
+    // The default configuration: the custom-range check adds a finding for most rules.
+    let p = project(&paths, &[], Config::default());
+    let lint_on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let found = pool.install(|| p.lint(&Selection::default(), None));
+        found
+            .iter()
+            .map(|d| {
+                let fix = d
+                    .fix
+                    .as_ref()
+                    .map(|f| (f.applicability, &f.description, &f.edits));
+                format!(
+                    "{} {:?} {} {:?} {} {fix:?}",
+                    d.file,
+                    d.span,
+                    d.code(),
+                    d.severity,
+                    d.message
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let alone = lint_on(1);
+    assert!(alone.len() > 7_000, "{}", alone.len());
+    assert_eq!(lint_on(4), alone);
+}
