@@ -328,10 +328,19 @@ impl LoadReplay {
             .rule_refs()
             .filter(|r| !ws.files[r.file()].file.salvaged)
             .collect();
+        // The id tables made at their size: growing them rehashed every id several times.
+        let mut rules_in_unit = vec![0; units];
+        for r in &order {
+            rules_in_unit[unit_of_file[r.file()]] += 1;
+        }
+        let id_tables = || -> Vec<FastMap<u32, RuleRef>> {
+            let sized = |n: usize| FastMap::with_capacity_and_hasher(n, Default::default());
+            rules_in_unit.iter().map(|&n| sized(n)).collect()
+        };
         let mut defs = Definitions {
-            unit_ids: vec![FastMap::default(); units],
+            unit_ids: id_tables(),
             unit_groups: vec![FastMap::default(); units],
-            any_ids: FastSet::default(),
+            any_ids: FastSet::with_capacity_and_hasher(order.len(), Default::default()),
             any_groups: FastSet::default(),
         };
         for &r in &order {
@@ -353,7 +362,7 @@ impl LoadReplay {
 
         let mut replay = LoadReplay {
             unit_of_file,
-            ids: vec![FastMap::default(); units],
+            ids: id_tables(),
             groups: vec![FastMap::default(); units],
             ..LoadReplay::default()
         };
