@@ -100,6 +100,17 @@ pub fn name_bytes(raw: &[u8]) -> Cow<'static, [u8]> {
     }
 }
 
+/// A name as the XML reader keeps it ([`name_bytes`]), lowercased: one the list spells is
+/// taken as it stands, with no second look through the list.
+pub fn from_reader(kept: &Cow<'static, [u8]>) -> Name {
+    match kept {
+        Cow::Borrowed(known) => {
+            Cow::Borrowed(std::str::from_utf8(known).expect("the list's names are UTF-8"))
+        }
+        Cow::Owned(raw) => name(&String::from_utf8_lossy(raw)),
+    }
+}
+
 /// `raw` lowercased (ASCII, as the manager compares names), borrowed from the syntax's list
 /// when it is there.
 pub fn name(raw: &str) -> Name {
@@ -123,6 +134,31 @@ mod tests {
         assert!(KNOWN
             .iter()
             .all(|n| !n.bytes().any(|b| b.is_ascii_uppercase())));
+    }
+
+    #[test]
+    fn a_name_the_reader_kept_lowercases_as_a_written_one_does() {
+        for raw in [
+            "if_sid",
+            "Description",
+            "MyOption",
+            "rule",
+            "RULE",
+            "x\u{e9}",
+            "",
+            "var",
+        ] {
+            assert_eq!(
+                from_reader(&name_bytes(raw.as_bytes())),
+                name(raw),
+                "{raw:?}"
+            );
+        }
+        for known in KNOWN {
+            assert!(
+                matches!(from_reader(&name_bytes(known.as_bytes())), Cow::Borrowed(k) if k == *known)
+            );
+        }
     }
 
     #[test]

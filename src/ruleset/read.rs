@@ -376,7 +376,7 @@ impl<'a> Reader<'a> {
         // Each list is made at its final size: a rule is read once and kept for the run.
         let mut attributes = ThinVec::with_capacity(self.doc.attributes(node).count());
         attributes.extend(self.doc.attributes(node).map(|a| Attribute {
-            name: names::name(&a.name_str()),
+            name: names::from_reader(&a.name),
             value: a.content_str().into(),
             span: a.span,
             value_span: a.inner,
@@ -388,7 +388,7 @@ impl<'a> Reader<'a> {
             .doc
             .children(Some(node))
             .map(|child| {
-                let name = names::name(&self.node(child).name_str());
+                let name = names::from_reader(&self.node(child).name);
                 let kind = rule_child(&name);
                 (child, name, kind)
             })
