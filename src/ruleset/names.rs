@@ -102,6 +102,8 @@ pub fn name_bytes(raw: &[u8]) -> Cow<'static, [u8]> {
 
 /// A name as the XML reader keeps it ([`name_bytes`]), lowercased: one the list spells is
 /// taken as it stands, with no second look through the list.
+// A `Cow`, not a slice: whether it is borrowed says whether the name is from the list.
+#[allow(clippy::ptr_arg)]
 pub fn from_reader(kept: &Cow<'static, [u8]>) -> Name {
     match kept {
         Cow::Borrowed(known) => {
