@@ -292,14 +292,10 @@ fn bulk_fix_over_the_corpora() {
 /// community rulesets and every fixture, with safe and with selected fixes.
 #[test]
 fn later_passes_keep_the_replay_lint_only_fixed_files_and_plan_the_same() {
-    let Some(shared) = common::shared() else {
+    let Some(mut inputs) = common::real_rulesets() else {
         return;
     };
-    let inputs = [
-        shared.join("corpus/wazuh-4.14.7/rules"),
-        shared.join("corpus/community"),
-        PathBuf::from("tests/fixtures"),
-    ];
+    inputs.push(PathBuf::from("tests/fixtures"));
     let mut fixed_files = 0;
     for input in &inputs {
         for select in [None, Some("WM1")] {

@@ -283,13 +283,9 @@ fn community_rulesets() {
 /// comes in, is what one thread finds.
 #[test]
 fn checks_on_every_core_find_what_one_thread_finds() {
-    let Some(shared) = common::shared() else {
+    let Some(paths) = common::real_rulesets() else {
         return;
     };
-    let paths = [
-        shared.join("corpus/wazuh-4.14.7/rules"),
-        shared.join("corpus/community"),
-    ];
     // The default configuration: the custom-range check adds a finding for most rules.
     let p = project(&paths, &[], Config::default());
     let lint_on = |threads: usize| {

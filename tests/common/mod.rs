@@ -24,6 +24,16 @@ pub fn stock_rules() -> Option<PathBuf> {
     shared().map(|s| s.join("corpus/wazuh-4.14.7/rules"))
 }
 
+/// The real rulesets of `../shared`: the stock one, then the community ones.
+pub fn real_rulesets() -> Option<Vec<PathBuf>> {
+    shared().map(|s| {
+        vec![
+            s.join("corpus/wazuh-4.14.7/rules"),
+            s.join("corpus/community"),
+        ]
+    })
+}
+
 pub mod cli;
 pub mod lint;
 pub mod mutate;
