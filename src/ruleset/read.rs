@@ -21,19 +21,23 @@ pub struct LoadFailure {
 
 /// Reads and parses a file from disk.
 pub fn read_path(path: &Path) -> Result<RuleFile, Box<LoadFailure>> {
-    // Refused before it is read (a sparse file can claim any size).
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() > super::span::MAX_FILE_LEN as u64 {
-            return Err(too_long(path.to_path_buf(), meta.len()));
-        }
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let io = |e: std::io::Error| {
         Box::new(LoadFailure {
             path: path.to_path_buf(),
             source: None,
             error: ReadError::Io(e.to_string()),
         })
-    })?;
+    };
+    // What `std::fs::read` does, with the size looked at before reading: a file too long
+    // for a span's offsets is refused unread (a sparse file can claim any size).
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > super::span::MAX_FILE_LEN as u64 {
+        return Err(too_long(path.to_path_buf(), len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.read_to_end(&mut bytes).map_err(io)?;
     parse_bytes(path.to_path_buf(), bytes)
 }
 
