@@ -5,14 +5,15 @@ use serde::Serialize;
 /// A byte range in a file's original text (never in a prepared copy).
 ///
 /// Held as two `u32`s: a rule holds a dozen spans, and a migration may read 300,000 rules.
-/// The reader refuses a file of [`MAX_FILE_LEN`] bytes or more, so every offset fits.
+/// The reader refuses a file longer than [`MAX_FILE_LEN`] bytes, so every offset fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
 pub struct Span {
     start: u32,
     end: u32,
 }
 
-/// The largest file the reader takes, in bytes (4 GiB; the manager's own limit is far lower).
+/// The longest file the reader takes, in bytes: 4 GiB less one, the last offset a `u32`
+/// holds (the manager's own limit is far lower).
 pub const MAX_FILE_LEN: usize = u32::MAX as usize;
 
 impl Span {
