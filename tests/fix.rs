@@ -172,7 +172,7 @@ fn cli_diff_writes_nothing_and_write_applies_the_same_change() {
     let (code, out, err) = bin(&["fix", "--no-default-ruleset", "--write", f]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("Fixed 1 file: 2 ids replaced, 0 entries removed, 0 tags added."),
+        out.contains("Fixed 1 file: 1 id replaced, 0 entries removed, 0 tags added."),
         "{out}"
     );
     let expected = std::fs::read_to_string("tests/fixtures/fix/revoked/after.xml").unwrap();
