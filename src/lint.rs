@@ -25,6 +25,9 @@ pub struct LoadOptions {
     pub attack_text: bool,
     /// Which of the embedded stock files stand in when no ruleset is given.
     pub stock: StockFiles,
+    /// Load the other rule files of each named file's folder as its deployment (the
+    /// command line's default; `--no-context` turns it off).
+    pub folder_context: bool,
 }
 
 /// Which embedded stock files a run builds when they stand in for a ruleset.
@@ -102,17 +105,23 @@ impl Project {
             }
         }
         let files = discover::expand_paths(&opts.paths).map_err(UsageError)?;
+        let context = if opts.folder_context {
+            discover::folder_context(&opts.paths).map_err(UsageError)?
+        } else {
+            Vec::new()
+        };
         // No ruleset given or installed: the embedded index of the stock ruleset stands in,
-        // less the stock files being linted themselves.
+        // less the stock files being read themselves.
         let stock_stands_in = rulesets.is_empty() && !opts.no_default_ruleset;
         let replaced: Vec<&str> = files
             .iter()
+            .chain(&context)
             .filter_map(|f| f.file_name().and_then(|n| n.to_str()))
             .collect();
         // The ATT&CK tables are parsed while the files are read: on a small file, start-up
         // is most of the run.
         let (ws, ()) = rayon::join(
-            || Workspace::load(&files, &rulesets),
+            || Workspace::load_with_context(&files, &context, &rulesets),
             || {
                 db.preload(&[&attack_version, &manager_version]);
                 if opts.attack_text {
@@ -121,6 +130,15 @@ impl Project {
             },
         );
         let mut ws = ws.map_err(UsageError)?;
+        if ws.linted_file_count() == 0 && ws.failures.is_empty() && !ws.skipped.is_empty() {
+            // A decoders folder must not pass as "All checks passed: 0 rules".
+            let named: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();
+            return Err(UsageError(format!(
+                "no rule files to check in {}: {}",
+                named.join(", "),
+                crate::ruleset::load::Skipped::summary(&ws.skipped)
+            )));
+        }
         let mut have_ruleset = !rulesets.is_empty();
         if stock_stands_in {
             let stock = match opts.stock {

@@ -165,27 +165,56 @@ fn junit_is_well_formed_and_fails_only_at_the_fail_level() {
 #[test]
 fn exit_statuses() {
     let clean = "tests/fixtures/checks/missing-technique/ok.xml";
-    assert_eq!(run(&["lint", "--no-default-ruleset", clean]).0, 0);
+    assert_eq!(
+        run(&["lint", "--no-default-ruleset", "--no-context", clean]).0,
+        0
+    );
     // Warnings only: 0 by default, 1 with --fail-on warning.
     let warn = "tests/fixtures/checks/missing-technique/hit.xml";
-    assert_eq!(run(&["lint", "--no-default-ruleset", warn]).0, 0);
     assert_eq!(
-        run(&["lint", "--no-default-ruleset", "--fail-on", "warning", warn]).0,
+        run(&["lint", "--no-default-ruleset", "--no-context", warn]).0,
+        0
+    );
+    assert_eq!(
+        run(&[
+            "lint",
+            "--no-default-ruleset",
+            "--no-context",
+            "--fail-on",
+            "warning",
+            warn
+        ])
+        .0,
         1
     );
     // Usage errors: 2.
     assert_eq!(
-        run(&["lint", "--no-default-ruleset", "no/such/file.xml"]).0,
-        2
-    );
-    assert_eq!(
-        run(&["lint", "--no-default-ruleset", "--select", "WM999", clean]).0,
+        run(&[
+            "lint",
+            "--no-default-ruleset",
+            "--no-context",
+            "no/such/file.xml"
+        ])
+        .0,
         2
     );
     assert_eq!(
         run(&[
             "lint",
             "--no-default-ruleset",
+            "--no-context",
+            "--select",
+            "WM999",
+            clean
+        ])
+        .0,
+        2
+    );
+    assert_eq!(
+        run(&[
+            "lint",
+            "--no-default-ruleset",
+            "--no-context",
             "--attack-version",
             "7.0",
             clean

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const FIX: &str = "tests/fixtures/coverage";
 
 fn coverage(args: &[&str]) -> (i32, Value, String) {
-    let mut full = vec!["coverage", "--format", "json"];
+    let mut full = vec!["coverage", "--no-context", "--format", "json"];
     full.extend_from_slice(args);
     let (code, out, err) = run(&full);
     let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
@@ -150,6 +150,7 @@ fn alerts_plain_and_gz_count_fired_untagged_and_bad_lines() {
     );
     let (_, text, _) = run(&[
         "coverage",
+        "--no-context",
         "--format",
         "plan",
         "--no-default-ruleset",
@@ -164,6 +165,7 @@ fn alerts_plain_and_gz_count_fired_untagged_and_bad_lines() {
 fn unreadable_alerts_exit_2_and_a_binary_file_is_only_bad_lines() {
     let (code, _, err) = run(&[
         "coverage",
+        "--no-context",
         "--no-default-ruleset",
         &format!("{FIX}/rules.xml"),
         "--alerts",
@@ -221,6 +223,7 @@ fn targets_and_fail_on_gaps() {
     std::fs::write(&ok, "T1110\nT9999\n").unwrap();
     let (code, _, err) = run(&[
         "coverage",
+        "--no-context",
         "--no-default-ruleset",
         &format!("{FIX}/rules.xml"),
         "--targets",
@@ -267,6 +270,7 @@ fn group_weighting_orders_the_gaps() {
     );
     let (code, _, err) = run(&[
         "coverage",
+        "--no-context",
         "--no-default-ruleset",
         &format!("{FIX}/rules.xml"),
         "--group",
@@ -391,6 +395,7 @@ fn the_navigator_layer_follows_the_format_and_the_versions_tactic_names() {
     let covered_entry = |extra: &[&str], tactics: &BTreeSet<String>| -> (String, String) {
         let mut args = vec![
             "coverage",
+            "--no-context",
             "--format",
             "navigator",
             "--no-default-ruleset",

@@ -184,3 +184,180 @@ fn fix_write_keeps_an_id_whose_replacement_means_another_technique_on_the_manage
     assert!(code == 0 || code == 1, "{err}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
+
+/// `lint ARGS...` as pre-commit runs it (concise output), in `dir`.
+fn lint_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = common::cli::bin()
+        .current_dir(dir)
+        .args([
+            "lint",
+            "--no-default-ruleset",
+            "--isolated",
+            "--format",
+            "concise",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn rule(id: u32, parent: Option<u32>, description: &str) -> String {
+    let parent = parent.map_or(String::new(), |p| format!("    <if_sid>{p}</if_sid>\n"));
+    format!(
+        "  <rule id=\"{id}\" level=\"5\">\n{parent}    <match>x</match>\n    <description>{description}</description>\n    <mitre><id>T1110</id></mitre>\n  </rule>\n"
+    )
+}
+
+fn group(rules: &[String]) -> String {
+    format!("<group name=\"local,\">\n{}</group>\n", rules.concat())
+}
+
+/// Codes of the findings in concise output, with the file each is on.
+fn findings(out: &str) -> Vec<(String, String)> {
+    out.lines()
+        .filter_map(|l| {
+            let (path, rest) = l.split_once(':')?;
+            let code = rest.split_whitespace().find(|w| w.starts_with("WM"))?;
+            Some((path.to_string(), code.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_staged_file_is_judged_after_the_files_its_folder_loads_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    let rules = dir.path().join("rules");
+    write(
+        &rules,
+        "a_rules.xml",
+        group(&[rule(100100, None, "parent")]).as_bytes(),
+    );
+    write(
+        &rules,
+        "b_rules.xml",
+        group(&[
+            rule(100101, Some(100100), "child"),
+            rule(100100, None, "second definition"),
+        ])
+        .as_bytes(),
+    );
+    // The manager loads a_rules.xml first: 100101's parent is there, and b's 100100 is
+    // the duplicate it drops.
+    let (code, out, err) = lint_in(dir.path(), &["rules/b_rules.xml"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        findings(&out),
+        vec![("rules/b_rules.xml".to_string(), "WM201".to_string())],
+        "{out}"
+    );
+    assert!(out.contains("rules/a_rules.xml:2"), "{out}");
+    // Alone, the file is what it says: its own 100100 loads after the child.
+    let (_, alone, _) = lint_in(dir.path(), &["--no-context", "rules/b_rules.xml"]);
+    assert_eq!(
+        findings(&alone),
+        vec![("rules/b_rules.xml".to_string(), "WM204".to_string())],
+        "{alone}"
+    );
+    // No PATHS: the current folder, as ruff does; both files are reported on.
+    let (code, here, err) = lint_in(&rules, &[]);
+    assert_eq!(code, 1, "{here}{err}");
+    assert_eq!(
+        findings(&here),
+        vec![("b_rules.xml".to_string(), "WM201".to_string())],
+        "{here}"
+    );
+    assert!(here.contains("in 2 files (3 rules)"), "{here}");
+}
+
+#[test]
+fn a_file_from_a_folder_of_a_hundred_is_reported_alone_with_the_others_as_context() {
+    let dir = tempfile::tempdir().unwrap();
+    // File i defines rule 100000 + i, the child of the rule of file i - 1. File 50 also
+    // defines the id of file 80, which loads later: there the manager drops file 80's rule.
+    for i in 0..100u32 {
+        let parent = (i > 0).then(|| 100_000 + i - 1);
+        let mut rules = vec![rule(100_000 + i, parent, &format!("rule {i}"))];
+        if i == 50 {
+            rules.push(rule(100_080, None, "taken early"));
+        }
+        write(
+            dir.path(),
+            &format!("r{i:03}_rules.xml"),
+            group(&rules).as_bytes(),
+        );
+    }
+    let (code, out, err) = lint_in(dir.path(), &["r080_rules.xml"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        findings(&out),
+        vec![("r080_rules.xml".to_string(), "WM201".to_string())],
+        "{out}"
+    );
+    assert!(out.contains("r050_rules.xml"), "{out}");
+    assert!(out.contains("in 1 file (1 rule)"), "{out}");
+    // A file in the middle, with its parent in the file before: nothing to say.
+    let (code, out, err) = lint_in(dir.path(), &["r030_rules.xml"]);
+    assert_eq!((code, out.lines().count()), (0, 1), "{out}{err}");
+}
+
+#[test]
+fn decoders_are_named_and_skipped_and_never_pass_as_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let decoder = "<decoder name=\"local\">\n  <prematch>x</prematch>\n</decoder>\n";
+    write(dir.path(), "local_decoder.xml", decoder.as_bytes());
+    write(
+        dir.path(),
+        "local_rules.xml",
+        group(&[rule(100100, None, "r")]).as_bytes(),
+    );
+    // The rule file, with a decoder file beside it: the decoders are no rules and no error.
+    let (code, out, err) = lint_in(dir.path(), &["local_rules.xml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 rule in 1 file"), "{out}");
+    // The folder: the decoder file is named on standard error, the rules pass.
+    let (code, out, err) = lint_in(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("local_decoder.xml holds decoders, not rules: skipped"),
+        "{err}"
+    );
+    // Only decoders: no rule file at all is a usage error (exit 2), never "All checks passed".
+    let (code, out, err) = lint_in(dir.path(), &["local_decoder.xml"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("holds decoders, not rules"), "{err}");
+    assert!(!out.contains("passed"), "{out}");
+    // XML that is neither.
+    write(
+        dir.path(),
+        "ossec.xml",
+        b"<ossec_config>\n</ossec_config>\n",
+    );
+    let (code, _, err) = lint_in(dir.path(), &["ossec.xml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("holds no rules"), "{err}");
+    // The stock decoders folder.
+    if let Some(shared) = common::shared() {
+        let decoders = shared.join("corpus/wazuh-4.14.7/decoders");
+        let (code, out, err) = lint_in(dir.path(), &[decoders.to_str().unwrap()]);
+        assert_eq!(code, 2, "{out}{err}");
+        let files = std::fs::read_dir(&decoders).unwrap().count();
+        assert!(err.contains(&format!("{files} files of decoders")), "{err}");
+    }
+}
+
+#[test]
+fn a_binary_file_is_called_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"\x7fELF\x02\x01\x01\x00\x00\x00<rule id=".to_vec();
+    bytes.extend_from_slice(&[0u8; 64]);
+    write(dir.path(), "blob.xml", &bytes);
+    let (code, out, err) = lint_in(dir.path(), &["blob.xml"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("a binary file"), "{out}");
+}

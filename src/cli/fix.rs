@@ -2,7 +2,7 @@
 
 use super::lint::merged_selection;
 use super::{stdout_color, usage_error, LoadArgs};
-use crate::lint::{LoadOptions, Project, StockFiles};
+use crate::lint::{LoadOptions, StockFiles};
 use crate::report::diff;
 use crate::rewrite::atomic::write_atomic;
 use crate::rewrite::{plan, FixOptions};
@@ -86,9 +86,9 @@ pub fn run(args: FixArgs) -> ExitCode {
         },
         ..args.load.load_options()
     };
-    let mut project = match Project::load(&opts, config) {
+    let mut project = match super::load_project(&opts, config) {
         Ok(p) => p,
-        Err(e) => return usage_error(e),
+        Err(code) => return code,
     };
     for f in &project.ws.failures {
         eprintln!("error: {}: {} (not fixed)", f.path.display(), f.error);

@@ -3,7 +3,7 @@
 use super::{stdout_color, usage_error, LoadArgs};
 use crate::checks::registry::Selection;
 use crate::checks::Severity;
-use crate::lint::{LoadOptions, Project, StockFiles, Summary};
+use crate::lint::{LoadOptions, StockFiles, Summary};
 use crate::report::{self, Format};
 use clap::Args;
 use std::process::ExitCode;
@@ -65,9 +65,9 @@ pub fn run(args: LintArgs) -> ExitCode {
         stock: StockFiles::Needed,
         ..args.load.load_options()
     };
-    let project = match Project::load(&opts, config) {
+    let project = match super::load_project(&opts, config) {
         Ok(p) => p,
-        Err(e) => return usage_error(e),
+        Err(code) => return code,
     };
     let diagnostics = project.lint(&selection, None);
     let summary = Summary {

@@ -57,9 +57,13 @@ pub enum Command {
 /// What every analysing subcommand loads.
 #[derive(Debug, Clone, Args)]
 pub struct LoadArgs {
-    /// Rule files, or folders searched recursively for *.xml.
-    #[arg(required = true)]
+    /// Rule files, or folders searched recursively for *.xml (default: the current folder).
+    /// A file named loads with the other rule files of its folder, as in the manager's
+    /// `etc/rules`; findings are reported on the files named only.
     pub paths: Vec<PathBuf>,
+    /// Load a named file alone, without the other rule files of its folder.
+    #[arg(long)]
+    pub no_context: bool,
     /// Rule folders loaded as the manager would (before PATHS) but not reported on.
     /// Default: /var/ossec/ruleset/rules where it exists.
     #[arg(long = "ruleset", value_name = "DIR")]
@@ -86,8 +90,14 @@ pub struct LoadArgs {
 
 impl LoadArgs {
     pub fn load_options(&self) -> LoadOptions {
+        let paths = if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        };
         LoadOptions {
-            paths: self.paths.clone(),
+            paths,
+            folder_context: !self.no_context,
             rulesets: self.rulesets.clone(),
             no_default_ruleset: self.no_default_ruleset,
             attack_version: self.attack_version.clone(),
@@ -106,7 +116,7 @@ impl LoadArgs {
             attack_text: true,
             ..self.load_options()
         };
-        crate::lint::Project::load(&opts, config).map_err(usage_error)
+        load_project(&opts, config)
     }
 
     pub fn config(&self) -> Result<Config, UsageError> {
@@ -124,6 +134,29 @@ impl LoadArgs {
             None => Ok(Config::default()),
         }
     }
+}
+
+/// Loads a run's project; a usage error is reported (exit 2), and each file given that is
+/// not a rule file is named on standard error.
+pub fn load_project(opts: &LoadOptions, config: Config) -> Result<crate::lint::Project, ExitCode> {
+    let project = crate::lint::Project::load(opts, config).map_err(usage_error)?;
+    match project.ws.skipped.as_slice() {
+        [] => {}
+        few @ ([_] | [_, _] | [_, _, _]) => {
+            for skipped in few {
+                eprintln!(
+                    "note: {} {}: skipped",
+                    skipped.path.display(),
+                    skipped.holds()
+                );
+            }
+        }
+        many => eprintln!(
+            "note: skipped {}",
+            crate::ruleset::load::Skipped::summary(many)
+        ),
+    }
+    Ok(project)
 }
 
 /// Whether human output should be coloured: a terminal, and no NO_COLOR.

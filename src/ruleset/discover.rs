@@ -7,8 +7,17 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
+            let start = out.len();
             walk(path, &mut out)
                 .map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
+            if path.as_os_str() == "." {
+                // The current folder (the default): `rules/a.xml`, not `./rules/a.xml`.
+                for found in &mut out[start..] {
+                    if let Ok(bare) = found.strip_prefix(".") {
+                        *found = bare.to_path_buf();
+                    }
+                }
+            }
         } else if path.is_file() {
             out.push(path.clone());
         } else if path.exists() {
@@ -51,6 +60,32 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 fn is_xml(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+}
+
+/// The deployment of each file named in `paths` (not found in a folder): the other `*.xml`
+/// files of its folder, which the manager loads with it from one flat `etc/rules`.
+pub fn folder_context(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut folders: Vec<&Path> = paths
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| match p.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        })
+        .collect();
+    folders.sort();
+    folders.dedup();
+    let mut out = Vec::new();
+    for dir in folders {
+        out.extend(ruleset_files(dir)?.into_iter().map(|p| {
+            // Spelt like the named file (`local_rules.xml`, not `./local_rules.xml`).
+            match p.strip_prefix(".") {
+                Ok(bare) if dir == Path::new(".") => bare.to_path_buf(),
+                _ => p,
+            }
+        }));
+    }
+    Ok(out)
 }
 
 /// A ruleset folder as the manager reads a `rule_dir`: its own `*.xml` files, by file name,

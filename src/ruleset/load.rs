@@ -5,7 +5,7 @@
 //! dropped, even though `wazuh-analysisd -t` says nothing. We replay exactly that.
 
 use super::discover;
-use super::model::{ParentKind, Rule, RuleFile};
+use super::model::{FileKind, ParentKind, Rule, RuleFile};
 use super::read::{read_path, LoadFailure};
 use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 use std::collections::HashSet;
@@ -18,6 +18,9 @@ pub enum Origin {
     Linted,
     /// From a `--ruleset` folder: loaded for context, never reported on.
     Ruleset,
+    /// Another rule file of a named file's folder: loaded before or after it in the manager's
+    /// file-name order, as in the deployment, and never reported on.
+    Context,
 }
 
 #[derive(Debug)]
@@ -63,12 +66,77 @@ pub struct Workspace {
     /// Files that could not be read (linted ones only; ruleset failures are in `ruleset_failures`).
     pub failures: Vec<LoadFailure>,
     pub ruleset_failures: Vec<LoadFailure>,
+    /// Files named or found that hold no rules (decoders, other XML): not linted.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file a run was given that is not a rule file.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub kind: FileKind,
+}
+
+impl Skipped {
+    /// What the file holds instead of rules.
+    pub fn holds(&self) -> &'static str {
+        match self.kind {
+            FileKind::Decoders => "holds decoders, not rules",
+            _ => "holds no rules (no <group> or <rule>)",
+        }
+    }
+
+    /// One line for many skipped files: how many, of which kind, and the first few.
+    pub fn summary(skipped: &[Skipped]) -> String {
+        if let [one] = skipped {
+            return format!("{} {}", one.path.display(), one.holds());
+        }
+        const SHOWN: usize = 3;
+        let decoders = skipped
+            .iter()
+            .filter(|s| s.kind == FileKind::Decoders)
+            .count();
+        let other = skipped.len() - decoders;
+        let mut parts = Vec::new();
+        let files = |n: usize| if n == 1 { "file" } else { "files" };
+        if decoders > 0 {
+            parts.push(format!("{decoders} {} of decoders", files(decoders)));
+        }
+        if other > 0 {
+            parts.push(format!(
+                "{other} {} without <group> or <rule>",
+                files(other)
+            ));
+        }
+        let names: Vec<String> = skipped
+            .iter()
+            .take(SHOWN)
+            .map(|s| s.path.display().to_string())
+            .collect();
+        let more = skipped.len().saturating_sub(SHOWN);
+        let tail = if more > 0 {
+            format!(", and {more} more")
+        } else {
+            String::new()
+        };
+        format!("{} ({}{tail})", parts.join(" and "), names.join(", "))
+    }
 }
 
 impl Workspace {
     /// Reads the ruleset folders (for context) and the linted files, in load order.
     /// Embedded ruleset files (the stock index) are put before them with `load_first`.
     pub fn load(linted: &[PathBuf], ruleset_dirs: &[PathBuf]) -> Result<Workspace, String> {
+        Workspace::load_with_context(linted, &[], ruleset_dirs)
+    }
+
+    /// [`Workspace::load`] with `context`: files of the linted files' folders that load with
+    /// them, each in its folder's file-name order, and are not reported on.
+    pub fn load_with_context(
+        linted: &[PathBuf],
+        context: &[PathBuf],
+        ruleset_dirs: &[PathBuf],
+    ) -> Result<Workspace, String> {
         let mut ordered: Vec<(PathBuf, Origin)> = Vec::new();
         let mut seen: HashSet<PathBuf> = HashSet::new();
         let linted_canon: HashSet<PathBuf> = linted.iter().map(|p| canonical(p)).collect();
@@ -85,22 +153,34 @@ impl Workspace {
                 }
             }
         }
-        let mut rest: Vec<&PathBuf> = linted
-            .iter()
-            .filter(|p| seen.insert(canonical(p)))
+        let linted = linted.iter().map(|p| (p, Origin::Linted));
+        let context = context.iter().map(|p| (p, Origin::Context));
+        // A file both named and in a named file's folder is linted: it comes first.
+        let mut rest: Vec<(&PathBuf, Origin)> = linted
+            .chain(context)
+            .filter(|(p, _)| seen.insert(canonical(p)))
             .collect();
         // One deployment per folder, each folder's files by file name.
-        rest.sort_by(|a, b| {
+        rest.sort_by(|(a, _), (b, _)| {
             a.parent()
                 .cmp(&b.parent())
                 .then(a.file_name().cmp(&b.file_name()))
         });
-        ordered.extend(rest.into_iter().map(|p| (p.clone(), Origin::Linted)));
+        ordered.extend(rest.into_iter().map(|(p, origin)| (p.clone(), origin)));
 
         let results = read_all(&ordered);
         let mut ws = Workspace::default();
         for ((_, origin), result) in ordered.into_iter().zip(results) {
             match (result, origin) {
+                (Ok(file), origin) if file.kind != FileKind::Rules => {
+                    if origin == Origin::Linted {
+                        let path = file.source.path;
+                        ws.skipped.push(Skipped {
+                            path,
+                            kind: file.kind,
+                        });
+                    }
+                }
                 (Ok(file), origin) => ws.files.push(LoadedFile { file, origin }),
                 (Err(f), Origin::Linted) => {
                     // Keep what can be read, so the file's tags are still checked.
@@ -118,7 +198,7 @@ impl Workspace {
                     }
                     ws.failures.push(*f)
                 }
-                (Err(f), Origin::Ruleset) => ws.ruleset_failures.push(*f),
+                (Err(f), Origin::Ruleset | Origin::Context) => ws.ruleset_failures.push(*f),
             }
         }
         Ok(ws)

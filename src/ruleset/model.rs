@@ -48,6 +48,8 @@ pub enum ReadError {
     Xml(super::xml::XmlError),
     /// The manager's XML reader refuses it, and the file is UTF-16, which is why.
     Utf16(super::xml::XmlError),
+    /// The manager's XML reader refuses it, and the file holds NUL bytes: not text at all.
+    Binary(super::xml::XmlError),
 }
 
 impl ReadError {
@@ -55,7 +57,7 @@ impl ReadError {
     pub fn offset(&self) -> Option<usize> {
         match self {
             ReadError::Io(_) => None,
-            ReadError::Xml(e) | ReadError::Utf16(e) => Some(e.offset),
+            ReadError::Xml(e) | ReadError::Utf16(e) | ReadError::Binary(e) => Some(e.offset),
         }
     }
 }
@@ -65,6 +67,11 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "cannot read file: {e}"),
             ReadError::Xml(e) => e.fmt(f),
+            ReadError::Binary(e) => write!(
+                f,
+                "a binary file (it holds NUL bytes), not a rule file: the manager refuses it [os_xml: \"{}\"]",
+                String::from_utf8_lossy(&e.manager_message())
+            ),
             ReadError::Utf16(e) => write!(
                 f,
                 "the file is UTF-16: the manager reads bytes and refuses it [os_xml: \"{}\"]; save it as UTF-8",

@@ -201,6 +201,8 @@ fn xml_failure(source: SourceFile, utf16: bool, e: XmlError) -> Box<LoadFailure>
         path: source.path.clone(),
         error: if utf16 {
             ReadError::Utf16(e)
+        } else if memchr::memchr(0, source.text.as_bytes()).is_some() {
+            ReadError::Binary(e)
         } else {
             ReadError::Xml(e)
         },
@@ -293,7 +295,9 @@ impl<'a> Reader<'a> {
         let is = |i: &usize, name: &str| self.node(*i).is_named(name);
         let kind = if top.iter().any(|n| is(n, "decoder")) {
             FileKind::Decoders
-        } else if top.iter().any(|n| is(n, "group")) {
+        } else if top.is_empty() || top.iter().any(|n| is(n, "group") || is(n, "rule")) {
+            // An empty or comment-only file is a rule file with no rules: the manager
+            // loads it as such.
             FileKind::Rules
         } else {
             FileKind::Other
