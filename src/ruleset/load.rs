@@ -312,6 +312,8 @@ pub struct LoadReplay {
     /// Per unit: every rule carrying each group (own or enclosing), in load order.
     groups: Vec<FastMap<String, Vec<RuleRef>>>,
     pub dropped: FastSet<RuleRef>,
+    /// Rules that a loaded rule names in `if_sid`/`if_matched_sid`: umbrellas of children.
+    pub with_children: FastSet<RuleRef>,
     pub events: Vec<LoadEvent>,
 }
 
@@ -586,7 +588,8 @@ impl LoadReplay {
                 .push(LoadEvent::SelfParent { rule: r, parent: i });
             return false;
         }
-        if loaded.is_some() {
+        if let Some(parent) = loaded {
+            self.with_children.insert(parent);
             return true;
         }
         let u = self.unit(r);

@@ -146,6 +146,50 @@ fn lazy_files() -> Vec<LazyFile> {
     files
 }
 
+/// Where a rule id stands against the ids the stock ruleset uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockId {
+    /// A stock rule has this id, in this file.
+    Defined(&'static str),
+    /// Wazuh's own space: below 100000 (ids above are for custom rules, as the ruleset's
+    /// maintainers ask of contributors), or inside the id span of a stock file that lies
+    /// above it. A ruleset update may add a rule with this id.
+    Reserved,
+    /// Neither: an update is not expected to collide with it.
+    Free,
+}
+
+/// The first id Wazuh leaves to custom rules.
+pub const CUSTOM_IDS_FROM: u32 = 100_000;
+
+/// Where `id` stands against the stock ruleset.
+pub fn stock_id(id: u32) -> StockId {
+    use std::sync::LazyLock;
+    /// A stock file's name and the id ranges it defines.
+    type FileIds = (&'static str, Vec<(u32, u32)>);
+    static RANGES: LazyLock<Vec<FileIds>> = LazyLock::new(|| {
+        lazy_files()
+            .into_iter()
+            .map(|f| (f.summary.file, f.summary.ids))
+            .collect()
+    });
+    for (file, ids) in RANGES.iter() {
+        if ids.iter().any(|&(lo, hi)| (lo..=hi).contains(&id)) {
+            return StockId::Defined(file);
+        }
+    }
+    let in_a_span = RANGES.iter().any(|(_, ids)| {
+        let lo = ids.iter().map(|r| r.0).min().unwrap_or(u32::MAX);
+        let hi = ids.iter().map(|r| r.1).max().unwrap_or(0);
+        (lo..=hi).contains(&id)
+    });
+    if id < CUSTOM_IDS_FROM || in_a_span {
+        StockId::Reserved
+    } else {
+        StockId::Free
+    }
+}
+
 /// The embedded stock files, as ruleset files, except those whose file names are in
 /// `replaced` (stock files the user lints themselves stand in for their own entries).
 /// `None` when every stock file is replaced.
