@@ -12,6 +12,7 @@
 //! fail-on: error                         # error | warning | info
 //! per-path-ignores:
 //!   "legacy/**": [missing-technique]
+//! baseline: .wazuh-mitre-baseline.json   # report only findings it does not record
 //! ```
 
 use crate::checks::registry::{find_info, Selection};
@@ -36,6 +37,7 @@ struct RawConfig {
     custom_range: Option<serde_yaml::Value>,
     fail_on: Option<String>,
     per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
+    baseline: Option<PathBuf>,
 }
 
 /// serde_yaml's message without its " at line L column C" (the line is shown in front).
@@ -113,6 +115,8 @@ pub struct Config {
     pub custom_range: Option<Option<(u32, u32)>>,
     pub fail_on: Option<Severity>,
     pub per_path_ignores: Vec<(globset::GlobMatcher, Vec<String>)>,
+    /// The baseline file (`baseline:`), relative to the configuration file's folder.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Config {
@@ -190,6 +194,9 @@ impl Config {
             .into_iter()
             .map(|p| if p.is_absolute() { p } else { base.join(p) })
             .collect();
+        cfg.baseline = raw
+            .baseline
+            .map(|p| if p.is_absolute() { p } else { base.join(p) });
         cfg.custom_range = match raw.custom_range {
             None => None,
             Some(v) => Some(custom_range(&v).map_err(|m| err(line_of("custom-range"), m))?),

@@ -2,6 +2,7 @@
 //! pass over it. `suggest` and `fix` start from the same [`Project`].
 
 use crate::attack::{stix, AttackDb, AttackVersion, WAZUH_4_MANAGER_VERSION};
+use crate::checks::baseline::Baseline;
 use crate::checks::registry::{all_checks, Selection};
 use crate::checks::{self, CheckSettings, Context, Diagnostic, Severity, TechniqueChooser};
 use crate::config::Config;
@@ -60,6 +61,25 @@ pub struct Project {
     pub manager_version: String,
     pub settings: CheckSettings,
     pub config: Config,
+    /// The baseline the configuration or `--baseline` names: findings it records are not
+    /// reported.
+    pub baseline: Option<LoadedBaseline>,
+}
+
+/// A baseline file, read.
+pub struct LoadedBaseline {
+    pub path: PathBuf,
+    pub baseline: Baseline,
+}
+
+impl LoadedBaseline {
+    /// The folder its paths are relative to.
+    pub fn base(&self) -> &std::path::Path {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => std::path::Path::new("."),
+        }
+    }
 }
 
 impl Project {
@@ -153,6 +173,13 @@ impl Project {
             ws.load_first(stock.unwrap_or_default());
         }
         let replay = LoadReplay::run(&ws, have_ruleset);
+        let baseline = match &config.baseline {
+            Some(path) => Some(LoadedBaseline {
+                path: path.clone(),
+                baseline: Baseline::read(path).map_err(|e| UsageError(e.to_string()))?,
+            }),
+            None => None,
+        };
         let settings = CheckSettings {
             missing_technique_min_level: config.missing_technique_min_level.unwrap_or(1),
             custom_range: config.custom_range.unwrap_or(Some((100_000, 120_000))),
@@ -166,6 +193,7 @@ impl Project {
             manager_version,
             settings,
             config,
+            baseline,
         })
     }
 
@@ -251,6 +279,18 @@ impl Project {
                 .iter()
                 .any(|s| checks::registry::selects_code(s, d.code(), d.name()))
         });
+        if let Some(b) = &self.baseline {
+            let ran = |code: &str| {
+                checks::registry::all_infos()
+                    .iter()
+                    .filter(|i| checks::registry::selects_code(code, i.code, i.name))
+                    .all(|i| selection.enabled(i))
+            };
+            out = b.baseline.apply(b.base(), &self.ws, out, &ran);
+            if !selection.enabled(&checks::registry::UNUSED_BASELINE_ENTRY) {
+                out.retain(|d| !std::ptr::eq(d.check, &checks::registry::UNUSED_BASELINE_ENTRY));
+            }
+        }
         for d in &mut out {
             if let Some(&s) = self.config.severity.get(d.code()) {
                 d.severity = s;

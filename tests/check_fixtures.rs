@@ -38,14 +38,19 @@ fn fixtures_hit_and_miss() {
             .filter(|p| p.is_dir())
             .into_iter()
             .collect();
-        // unused-suppression needs the checks it watches to run.
-        let sel = if info.code == "WM210" {
-            select(&[info.code, "WM001", "WM104"])
-        } else {
-            select(&[info.code])
+        // unused-suppression and unused-baseline-entry need the checks they watch to run.
+        let sel = match info.code {
+            "WM210" => select(&[info.code, "WM001", "WM104"]),
+            "WM003" => select(&[info.code, "WM001"]),
+            _ => select(&[info.code]),
+        };
+        // A `baseline.json` beside the fixtures is the run's baseline.
+        let config = || Config {
+            baseline: Some(dir.join("baseline.json")).filter(|p| p.is_file()),
+            ..Config::default()
         };
 
-        let p = project(&[dir.join("hit.xml")], &rulesets, Config::default());
+        let p = project(&[dir.join("hit.xml")], &rulesets, config());
         let diags = p.lint(&sel, None);
         let out = render(&p, &diags, Format::Concise);
         assert!(
@@ -55,7 +60,7 @@ fn fixtures_hit_and_miss() {
         );
         assert_snapshot(&dir.join("hit.expected"), &out);
 
-        let p = project(&[dir.join("ok.xml")], &rulesets, Config::default());
+        let p = project(&[dir.join("ok.xml")], &rulesets, config());
         let diags = p.lint(&sel, None);
         let out = render(&p, &diags, Format::Concise);
         assert!(

@@ -361,3 +361,82 @@ fn a_binary_file_is_called_binary() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(out.contains("a binary file"), "{out}");
 }
+
+#[test]
+fn a_baseline_reports_only_new_findings_and_its_obsolete_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let untagged = |id: u32| {
+        format!("  <rule id=\"{id}\" level=\"5\">\n    <match>x</match>\n    <description>untagged {id}</description>\n  </rule>\n")
+    };
+    let file = write(
+        dir.path(),
+        "local_rules.xml",
+        group(&[untagged(100100), untagged(100101)]).as_bytes(),
+    );
+    write(
+        dir.path(),
+        ".wazuh-mitre.yml",
+        b"baseline: .wazuh-mitre-baseline.json\n",
+    );
+    let lint = |extra: &[&str]| {
+        let out = common::cli::bin()
+            .current_dir(dir.path())
+            .args(["lint", "--no-default-ruleset", "--format", "concise"])
+            .args(extra)
+            .arg("local_rules.xml")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The configuration names a baseline that does not exist yet: a clear usage error.
+    let (code, _, err) = lint(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(".wazuh-mitre-baseline.json"), "{err}");
+    let (code, _, err) = lint(&["--write-baseline"]);
+    assert_eq!(code, 0, "{err}");
+    let baseline: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(".wazuh-mitre-baseline.json")).unwrap(),
+    )
+    .unwrap();
+    let entries = baseline["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{baseline}");
+    assert!(entries
+        .iter()
+        .all(|e| e["code"] == "WM001" && e["file"] == "local_rules.xml" && e["count"] == 1));
+    // Nothing new: the run passes quietly.
+    let (code, out, _) = lint(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("All checks passed"), "{out}");
+    // A new finding is reported; an old one fixed leaves an obsolete entry, reported too.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replace(
+            "<description>untagged 100100</description>",
+            "<description>untagged 100100</description>\n    <mitre><id>T1110</id></mitre>",
+        )
+        .replace("</group>", &format!("{}</group>", untagged(100102)));
+    std::fs::write(&file, text).unwrap();
+    let (_, out, _) = lint(&[]);
+    let mut found = findings(&out);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("local_rules.xml".to_string(), "WM001".to_string()),
+            ("local_rules.xml".to_string(), "WM003".to_string()),
+        ],
+        "{out}"
+    );
+    assert!(out.contains("rule 100100"), "{out}");
+    // 100102 opens on line 11: the group's line, 100100's five (with its new <mitre>) and
+    // 100101's four come before it.
+    assert!(out.contains("local_rules.xml:11:3: WM001"), "{out}");
+    // Written again, it is in sync.
+    lint(&["--write-baseline"]);
+    let (code, out, _) = lint(&[]);
+    assert_eq!((code, findings(&out)), (0, vec![]), "{out}");
+}

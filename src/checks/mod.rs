@@ -3,6 +3,7 @@
 //! A check reads the model, the load-order replay and the ATT&CK database, and returns
 //! diagnostics (with fixes as byte edits). It never prints and never writes.
 
+pub mod baseline;
 pub mod diagnostic;
 pub mod registry;
 pub mod suppression;

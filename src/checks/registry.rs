@@ -50,9 +50,22 @@ pub static UNUSED_SUPPRESSION: CheckInfo = CheckInfo {
     scope: Scope::Rules,
 };
 
+pub static UNUSED_BASELINE_ENTRY: CheckInfo = CheckInfo {
+    code: "WM003",
+    name: "unused-baseline-entry",
+    severity: Severity::Warning,
+    summary: "baseline entry that records more findings than the file still has",
+    fix: None,
+    scope: Scope::Rules,
+};
+
 /// Every code `wazuh-mitre rules` lists, in code order.
 pub fn all_infos() -> Vec<&'static CheckInfo> {
-    let mut v: Vec<&'static CheckInfo> = vec![&UNREADABLE_FILE, &UNUSED_SUPPRESSION];
+    let mut v: Vec<&'static CheckInfo> = vec![
+        &UNREADABLE_FILE,
+        &UNUSED_SUPPRESSION,
+        &UNUSED_BASELINE_ENTRY,
+    ];
     v.extend(all_checks().iter().map(|c| c.info()));
     v.sort_by_key(|i| i.code);
     v

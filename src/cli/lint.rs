@@ -1,11 +1,13 @@
 //! `wazuh-mitre lint`
 
 use super::{stdout_color, usage_error, LoadArgs};
+use crate::checks::baseline::{self, Baseline};
 use crate::checks::registry::Selection;
 use crate::checks::Severity;
-use crate::lint::{LoadOptions, StockFiles, Summary};
+use crate::lint::{LoadOptions, Project, StockFiles, Summary};
 use crate::report::{self, Format};
 use clap::Args;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -27,6 +29,14 @@ pub struct LintArgs {
     /// Minimum level of an alerting rule that must carry a technique (default 1).
     #[arg(long, value_name = "LEVEL")]
     pub min_level: Option<i64>,
+    /// Report only the findings this baseline file does not record (default: the
+    /// configuration's `baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings of the files linted in the baseline file (default
+    /// .wazuh-mitre-baseline.json), keeping other files' entries, and exit 0.
+    #[arg(long)]
+    pub write_baseline: bool,
 }
 
 pub fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -52,6 +62,19 @@ pub fn run(args: LintArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
+    if let Some(path) = &args.baseline {
+        config.baseline = Some(path.clone());
+    }
+    let write_to = args.write_baseline.then(|| {
+        config
+            .baseline
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(baseline::DEFAULT_FILE))
+    });
+    if write_to.as_ref().is_some_and(|p| !p.exists()) {
+        // Nothing recorded yet: this run makes the file.
+        config.baseline = None;
+    }
     if let Some(l) = args.min_level {
         config.missing_technique_min_level = Some(l);
     }
@@ -65,10 +88,16 @@ pub fn run(args: LintArgs) -> ExitCode {
         stock: StockFiles::Needed,
         ..args.load.load_options()
     };
-    let project = match super::load_project(&opts, config) {
+    let mut project = match super::load_project(&opts, config) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Some(path) = write_to {
+        // Every finding of today; the old baseline only keeps other files' entries.
+        let old = project.baseline.take().map(|b| b.baseline);
+        let diagnostics = project.lint(&selection, None);
+        return write_baseline(&path, old, &project, &diagnostics);
+    }
     let diagnostics = project.lint(&selection, None);
     let summary = Summary {
         fail_on,
@@ -90,4 +119,38 @@ pub fn run(args: LintArgs) -> ExitCode {
     };
     super::leave_at_exit((diagnostics, project));
     code
+}
+
+/// `lint --write-baseline`: records the findings over `old` and says how many.
+fn write_baseline(
+    path: &Path,
+    old: Option<Baseline>,
+    project: &Project,
+    found: &[crate::checks::Diagnostic],
+) -> ExitCode {
+    let base = crate::lint::LoadedBaseline {
+        path: path.to_path_buf(),
+        baseline: Baseline::default(),
+    };
+    let new = Baseline::record(old.as_ref(), base.base(), &project.ws, found);
+    let before = std::fs::read(path).unwrap_or_default();
+    let text = new.to_json();
+    let written = if path.exists() {
+        crate::rewrite::atomic::write_atomic(path, &before, &text)
+    } else {
+        crate::rewrite::atomic::create_atomic(path, &text)
+    };
+    if let Err(e) = written {
+        eprintln!("error: {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    let findings: usize = new.entries.iter().map(|e| e.count).sum();
+    eprintln!(
+        "Recorded {findings} finding{} in {} entr{} of {}; lint now reports only new ones.",
+        if findings == 1 { "" } else { "s" },
+        new.entries.len(),
+        if new.entries.len() == 1 { "y" } else { "ies" },
+        path.display()
+    );
+    ExitCode::SUCCESS
 }

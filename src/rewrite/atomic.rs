@@ -54,6 +54,29 @@ pub fn write_atomic(path: &Path, expected: &[u8], new_text: &str) -> Result<(), 
     Ok(())
 }
 
+/// Writes a new file at `path` through a temporary file and a rename, so no reader sees it
+/// half-written; never over a file that appeared meanwhile.
+pub fn create_atomic(path: &Path, text: &str) -> Result<(), String> {
+    let tmp = temp_path(path);
+    let result = (|| -> std::io::Result<()> {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        if path.exists() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "it appeared on disk meanwhile; not written",
+            ));
+        }
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(format!("cannot write: {e}"));
+    }
+    Ok(())
+}
+
 /// Gives the new file the old one's owner and group; an error (the file is then not
 /// written) when this user may not, rather than leave a file the manager cannot read.
 #[cfg(unix)]
