@@ -64,6 +64,8 @@ pub struct Project {
     /// The baseline the configuration or `--baseline` names: findings it records are not
     /// reported.
     pub baseline: Option<LoadedBaseline>,
+    /// The fix for each of `ws.failures`, where one is known (an XML declaration).
+    pub failure_fixes: Vec<Option<checks::Fix>>,
 }
 
 /// A baseline file, read.
@@ -173,6 +175,11 @@ impl Project {
             ws.load_first(stock.unwrap_or_default());
         }
         let replay = LoadReplay::run(&ws, have_ruleset);
+        let ws_failure_fixes = ws
+            .failures
+            .iter()
+            .map(checks::unreadable_file::fix_for)
+            .collect();
         let baseline = match &config.baseline {
             Some(path) => Some(LoadedBaseline {
                 path: path.clone(),
@@ -194,6 +201,7 @@ impl Project {
             settings,
             config,
             baseline,
+            failure_fixes: ws_failure_fixes,
         })
     }
 

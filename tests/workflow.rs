@@ -440,3 +440,103 @@ fn a_baseline_reports_only_new_findings_and_its_obsolete_entries() {
     let (code, out, _) = lint(&[]);
     assert_eq!((code, findings(&out)), (0, vec![]), "{out}");
 }
+
+#[test]
+fn options_that_would_do_nothing_are_refused_with_exit_2() {
+    let example = "examples/local_rules.xml";
+    for (args, says) in [
+        (
+            vec!["fix", "--min-confidence", "medium", example],
+            "--add-tags",
+        ),
+        (vec!["fix", "--explain", example], "--add-tags"),
+        (
+            vec!["lint", "--config", "x.yml", "--isolated", example],
+            "cannot be used with",
+        ),
+        (vec!["suggest", "--top", "0", example], "1 or more"),
+        (
+            vec!["suggest", "--min-score", "1.5", example],
+            "outside 0-1",
+        ),
+        (vec!["suggest", "--min-score=-0.1", example], "outside 0-1"),
+        (
+            vec!["coverage", "--platform", "windoze", example],
+            "Windows",
+        ),
+        (
+            vec!["lint", "--format", "navigator", example],
+            "possible values",
+        ),
+        (
+            vec!["coverage", "--format", "sarif", example],
+            "possible values",
+        ),
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // A platform is matched without case, as ATT&CK spells it or not.
+    let (code, _, err) = run(&["coverage", "--platform", "MACOS,linux", example]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn alerts_files_may_come_before_the_paths_one_per_flag() {
+    let alerts = "tests/fixtures/coverage/alerts.json";
+    let gz = "tests/fixtures/coverage/alerts.json.gz";
+    let rules = "tests/fixtures/coverage/rules.xml";
+    let report = run_json(
+        &[
+            "coverage",
+            "--no-context",
+            "--format",
+            "json",
+            "--alerts",
+            alerts,
+            "--alerts",
+            gz,
+            rules,
+        ],
+        0,
+    );
+    let one = run_json(
+        &[
+            "coverage",
+            "--no-context",
+            "--format",
+            "json",
+            rules,
+            "--alerts",
+            alerts,
+        ],
+        0,
+    );
+    // Two files read: twice the alerts of one (the .gz holds the same lines).
+    let read = |r: &serde_json::Value| r["fired"]["alerts"].as_u64().unwrap();
+    assert_eq!(read(&report), 2 * read(&one), "{report}");
+}
+
+#[test]
+fn an_xml_declaration_is_removed_by_a_safe_fix_and_the_manager_then_reads_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = group(&[rule(100100, None, "r")]);
+    let text = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n{rules}");
+    assert!(!common::oracle::manager_reads(text.as_bytes()));
+    let file = write(dir.path(), "local_rules.xml", text.as_bytes());
+    let (code, out, _) = lint_in(dir.path(), &["local_rules.xml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("WM000 [*]"), "{out}");
+    let (code, _, err) = run(&[
+        "fix",
+        "--write",
+        "--no-default-ruleset",
+        "--isolated",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(after, rules);
+    assert!(common::oracle::manager_reads(after.as_bytes()));
+}

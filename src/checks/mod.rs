@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod registry;
 pub mod suppression;
 mod tags;
+pub mod unreadable_file;
 
 mod deprecated_technique;
 mod duplicate_rule_id;

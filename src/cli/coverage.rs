@@ -42,8 +42,8 @@ pub struct CoverageArgs {
     /// How many cold techniques to list, most important first.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub gaps: usize,
-    /// Wazuh alerts files (alerts.json, one JSON object per line; .gz too).
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// A Wazuh alerts file (alerts.json, one JSON object per line; .gz too); repeatable.
+    #[arg(long, value_name = "FILE")]
     pub alerts: Vec<PathBuf>,
     /// Rules before the change (a file or folder): show techniques gained and lost.
     #[arg(long, value_name = "PATH")]
@@ -61,6 +61,9 @@ pub fn run(args: CoverageArgs) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Err(e) = known_platforms(&project, &args.platform) {
+        return usage_error(e);
+    }
     let opts = CoverageOptions {
         only: args.only,
         platforms: args.platform.clone(),
@@ -117,4 +120,26 @@ pub fn run(args: CoverageArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// Refuses a `--platform` the ATT&CK version counted against has no technique for (an empty
+/// report would look like a real one), naming those it has.
+fn known_platforms(project: &crate::lint::Project, given: &[String]) -> Result<(), String> {
+    let mut known: Vec<&str> = project
+        .attack()
+        .techniques()
+        .flat_map(|t| t.platforms.iter().map(String::as_str))
+        .collect();
+    known.sort_unstable_by_key(|p| p.to_ascii_lowercase());
+    known.dedup();
+    for p in given {
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(p.trim())) {
+            return Err(format!(
+                "--platform `{p}` is no platform of ATT&CK {}: {}",
+                project.attack_version,
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }

@@ -24,10 +24,10 @@ pub struct FixArgs {
     #[arg(long)]
     pub add_tags: bool,
     /// Lowest confidence of a suggestion that --add-tags writes.
-    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = parse_confidence)]
+    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = parse_confidence, requires = "add_tags")]
     pub min_confidence: Confidence,
     /// Show each suggested tag's reasons beside the diff (never in the file).
-    #[arg(long)]
+    #[arg(long, requires = "add_tags")]
     pub explain: bool,
     /// Only fixes of these checks (codes, code prefixes or names; comma-separated).
     #[arg(long, value_delimiter = ',')]
@@ -90,10 +90,6 @@ pub fn run(args: FixArgs) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    for f in &project.ws.failures {
-        eprintln!("error: {}: {} (not fixed)", f.path.display(), f.error);
-    }
-    let read_failed = !project.ws.failures.is_empty();
     let options = FixOptions {
         unsafe_fixes: args.unsafe_fixes,
         add_tags: args.add_tags,
@@ -103,6 +99,21 @@ pub fn run(args: FixArgs) -> ExitCode {
     };
     let fix_plan = plan(&mut project, &options);
     let color = stdout_color();
+    // A refused file whose refusal has a fix (an XML declaration) is in the plan.
+    let in_plan = |path: &std::path::Path| fix_plan.files.iter().any(|f| f.path == path);
+    let mut read_failed = false;
+    for f in &project.ws.failures {
+        if in_plan(&f.path) {
+            eprintln!(
+                "error: {}: {} (the fix removes what the manager refuses)",
+                f.path.display(),
+                f.error
+            );
+        } else {
+            eprintln!("error: {}: {} (not fixed)", f.path.display(), f.error);
+            read_failed = true;
+        }
+    }
 
     if !args.write {
         match args.format {
@@ -136,6 +147,19 @@ pub fn run(args: FixArgs) -> ExitCode {
         if let Err(e) = write_atomic(&f.path, f.before.as_bytes(), &f.after) {
             eprintln!("error: {}: {e}", f.path.display());
             write_failed = true;
+        }
+    }
+    // A file the manager refused, fixed: it must now be readable, or the run still fails.
+    for failure in &project.ws.failures {
+        if in_plan(&failure.path) {
+            if let Err(e) = crate::ruleset::read::read_path(&failure.path) {
+                eprintln!(
+                    "error: {}: still refused: {}",
+                    failure.path.display(),
+                    e.error
+                );
+                read_failed = true;
+            }
         }
     }
     out!("{}", diff::summary(&fix_plan, true, args.verbose));

@@ -81,7 +81,7 @@ pub struct LoadArgs {
     #[arg(long, value_name = "FILE")]
     pub attack_data: Option<PathBuf>,
     /// Configuration file (default: .wazuh-mitre.yml found upward from here).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
     /// Ignore every configuration file.
     #[arg(long)]

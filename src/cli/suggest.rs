@@ -20,11 +20,11 @@ pub enum SuggestFormat {
 pub struct SuggestArgs {
     #[command(flatten)]
     pub load: LoadArgs,
-    /// How many techniques to show per rule.
-    #[arg(long, default_value_t = 5)]
+    /// How many techniques to show per rule (1 or more).
+    #[arg(long, default_value_t = 5, value_parser = parse_top)]
     pub top: usize,
     /// Hide suggestions scoring below this (0-1).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_score)]
     pub min_score: f64,
     /// Also review rules that already carry tags, and say where the evidence disagrees.
     #[arg(long)]
@@ -50,6 +50,22 @@ pub struct EvalArgs {
     pub without: Vec<crate::suggest::EvidenceKind>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: SuggestFormat,
+}
+
+fn parse_top(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 would show nothing: give 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(_) => Err(format!("{s} is outside 0-1 (scores run from 0 to 1)")),
+        Err(_) => Err(format!("`{s}` is not a number from 0 to 1")),
+    }
 }
 
 fn parse_kind(s: &str) -> Result<crate::suggest::EvidenceKind, String> {

@@ -99,7 +99,7 @@ pub fn each_finding<'a>(
     project: &'a Project,
     diagnostics: &'a [Diagnostic],
 ) -> impl Iterator<Item = Finding<'a>> + 'a {
-    let failures = project.ws.failures.iter().map(|f| {
+    let failures = project.ws.failures.iter().enumerate().map(|(i, f)| {
         let (text, start) = match (&f.source, f.error.offset()) {
             (Some(src), Some(at)) => (src.text.as_str(), src.lines.line_col(&src.text, at)),
             (Some(src), None) => (src.text.as_str(), LineCol { line: 1, column: 1 }),
@@ -117,7 +117,7 @@ pub fn each_finding<'a>(
             end: start,
             rule_id: None,
             message: Cow::Owned(f.error.to_string()),
-            fix: None,
+            fix: project.failure_fixes.get(i).and_then(Option::as_ref),
         }
     });
     let found = diagnostics.iter().map(|d| {

@@ -248,6 +248,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
         }
     }
 
+    result.files.extend(refused_file_fixes(project, opts));
     result.skipped = skipped;
     if !converged {
         result.skipped.push(Skipped {
@@ -271,6 +272,41 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
         }
     }
     result
+}
+
+/// Files the manager refuses, changed by the fixes their refusal has (the XML declaration
+/// removed). Nothing else of such a file is fixed in this run: it is not read as rules
+/// until the manager can read it.
+fn refused_file_fixes(project: &Project, opts: &FixOptions) -> Vec<FixedFile> {
+    use crate::checks::registry::UNREADABLE_FILE;
+    if !opts.selection.enabled(&UNREADABLE_FILE) {
+        return Vec::new();
+    }
+    let fixes = project.ws.failures.iter().zip(&project.failure_fixes);
+    fixes
+        .filter_map(|(failure, fix)| {
+            let fix = fix.as_ref().filter(|f| allowed(f.applicability, opts))?;
+            let before = failure.source.as_ref()?.text.clone();
+            // Bytes that are not UTF-8 are shown as `?`: written back, they would change.
+            std::str::from_utf8(&std::fs::read(&failure.path).ok()?)
+                .ok()
+                .filter(|on_disk| *on_disk == before)?;
+            let (after, _) = edits::apply(&before, fix.edits.clone());
+            Some(FixedFile {
+                path: failure.path.clone(),
+                before,
+                after,
+                applied: vec![Applied {
+                    code: UNREADABLE_FILE.code,
+                    rule_id: None,
+                    description: fix.description.to_string(),
+                    applicability: fix.applicability,
+                    reasons: Vec::new(),
+                    added: Vec::new(),
+                }],
+            })
+        })
+        .collect()
 }
 
 /// Whether a run ranks techniques (`--add-tags`, or the unsafe fixes that pick one).

@@ -41,6 +41,31 @@ pub fn read_path(path: &Path) -> Result<RuleFile, Box<LoadFailure>> {
     parse_bytes(path.to_path_buf(), bytes)
 }
 
+impl LoadFailure {
+    /// The XML declaration (`<?xml ...?>`, with its line ending) a refused file opens with,
+    /// when it is what the manager refused: os_xml reads no declaration, and removing it
+    /// changes nothing the manager would read.
+    pub fn refused_declaration(&self) -> Option<Span> {
+        let text = &self.source.as_ref()?.text;
+        let at = self.error.offset()?;
+        let start = text.len() - text.trim_start().len();
+        if !text[start..].starts_with("<?xml") {
+            return None;
+        }
+        let mut end = start + text[start..].find("?>")? + 2;
+        if at > end {
+            return None;
+        }
+        let rest = &text[end..];
+        end += if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(rest.starts_with('\n'))
+        };
+        Some(Span::new(start, end))
+    }
+}
+
 /// A file of `len` bytes, refused: a span's offsets are `u32`s.
 fn too_long(path: PathBuf, len: u64) -> Box<LoadFailure> {
     Box::new(LoadFailure {
