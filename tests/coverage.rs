@@ -356,7 +356,12 @@ fn assert_layer(layer: &Value, tactics: &BTreeSet<String>) {
             "tactic {} is not a tactic of this version",
             t["tactic"]
         );
-        assert!(t["score"].is_number() && t["comment"].is_string() && t["enabled"].is_boolean());
+        // A score is optional; an entry without one stands out by its own colour.
+        assert!(t["comment"].is_string() && t["enabled"].is_boolean(), "{t}");
+        assert!(
+            t["score"].is_number() || (t.get("score").is_none() && t["color"].is_string()),
+            "{t}"
+        );
         if let Some(links) = t["links"].as_array() {
             assert!(links
                 .iter()

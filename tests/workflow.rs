@@ -540,3 +540,289 @@ fn an_xml_declaration_is_removed_by_a_safe_fix_and_the_manager_then_reads_the_fi
     assert_eq!(after, rules);
     assert!(common::oracle::manager_reads(after.as_bytes()));
 }
+
+#[test]
+fn compare_names_every_rule_whose_tags_changed_even_where_coverage_did_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = (dir.path().join("before"), dir.path().join("after"));
+    std::fs::create_dir(&before).unwrap();
+    std::fs::create_dir(&after).unwrap();
+    let tagged = |id: u32, tag: &str| {
+        format!("  <rule id=\"{id}\" level=\"5\">\n    <match>x{id}</match>\n    <description>r{id}</description>\n    <mitre><id>{tag}</id></mitre>\n  </rule>\n")
+    };
+    let untagged = "  <rule id=\"100101\" level=\"5\">\n    <match>y</match>\n    <description>r</description>\n  </rule>\n".to_string();
+    // Before: 100100 covers T1110; 100101 has no tag; 100102 is tagged T1078.
+    write(
+        &before,
+        "local_rules.xml",
+        group(&[tagged(100100, "T1110"), untagged, tagged(100102, "T1078")]).as_bytes(),
+    );
+    // After: 100101 is tagged T1110 too (no technique gained), 100102 changed to T1110
+    // (T1078 lost).
+    write(
+        &after,
+        "local_rules.xml",
+        group(&[
+            tagged(100100, "T1110"),
+            tagged(100101, "T1110"),
+            tagged(100102, "T1110"),
+        ])
+        .as_bytes(),
+    );
+    let report = run_json(
+        &[
+            "coverage",
+            "--only",
+            "--isolated",
+            "--format",
+            "json",
+            after.to_str().unwrap(),
+            "--compare",
+            before.to_str().unwrap(),
+        ],
+        0,
+    );
+    let compare = &report["compare"];
+    assert_eq!(compare["gained"].as_array().unwrap().len(), 0, "{compare}");
+    let lost: Vec<&str> = compare["lost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["technique"].as_str().unwrap())
+        .collect();
+    assert_eq!(lost, ["T1078"], "{compare}");
+    let changed: Vec<(u64, Vec<&str>, Vec<&str>)> = compare["rules_changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let ids = |k: &str| -> Vec<&str> {
+                c[k].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap())
+                    .collect()
+            };
+            (
+                c["rule"]["rule_id"].as_u64().unwrap(),
+                ids("added"),
+                ids("removed"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        vec![
+            (100101, vec!["T1110"], vec![]),
+            (100102, vec!["T1110"], vec!["T1078"]),
+        ]
+    );
+    let (_, table, _) = run(&[
+        "coverage",
+        "--only",
+        "--isolated",
+        after.to_str().unwrap(),
+        "--compare",
+        before.to_str().unwrap(),
+    ]);
+    assert!(table.contains("T1078 -> T1110"), "{table}");
+    assert!(
+        table.contains("0 techniques gained, 1 lost; 2 rules whose tags changed"),
+        "{table}"
+    );
+}
+
+#[test]
+fn every_suggestion_names_its_tactics_and_a_held_back_high_score_says_why() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let community = shared.join("corpus/community");
+    let report = run_json(
+        &[
+            "suggest",
+            "--all",
+            "--isolated",
+            "--format",
+            "json",
+            community.to_str().unwrap(),
+        ],
+        2, // the broken community files
+    );
+    let mut seen = 0;
+    let mut held_back = 0;
+    for rule in report["rules"].as_array().unwrap() {
+        for s in rule["suggestions"].as_array().unwrap() {
+            seen += 1;
+            // Every ATT&CK technique stands under at least one tactic.
+            assert!(
+                !s["tactics"].as_array().unwrap().is_empty(),
+                "{} has no tactics",
+                s["technique"]
+            );
+            let score = s["score"].as_f64().unwrap();
+            if s["confidence"] == "medium" && score >= 0.75 {
+                held_back += 1;
+                assert!(s["confidence_why"].is_string(), "{s}");
+            }
+        }
+    }
+    assert!(
+        seen > 500 && held_back > 0,
+        "{seen} suggestions, {held_back} held back"
+    );
+}
+
+#[test]
+fn attack_show_gives_the_description_and_takes_tactic_ids() {
+    let (code, out, _) = run(&["attack", "show", "T1059"]);
+    assert_eq!(code, 0);
+    // ATT&CK 18.1's own first sentence of T1059.
+    assert!(
+        out.contains("Adversaries may abuse command and script interpreters to execute commands"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["attack", "show", "TA0005"]);
+    assert_eq!(code, 0, "{out}");
+    // 19.2 renamed Defense Evasion to Stealth (../shared/attack/SOURCE.md).
+    assert!(out.starts_with("TA0005 Stealth"), "{out}");
+    assert!(out.contains("13.1 Defense Evasion"), "{out}");
+    let (code, _, err) = run(&["attack", "show", "TA0999"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not an ATT&CK Enterprise tactic"), "{err}");
+}
+
+#[test]
+fn gaps_leave_out_what_no_log_can_see_and_keep_to_the_platform() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    // ATT&CK 13.1's detection text of each technique, read here: the PRE techniques whose
+    // detection "will take place outside the visibility of the target organization".
+    let v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shared.join("attack/enterprise-attack-13.1.json")).unwrap(),
+    )
+    .unwrap();
+    let outside: std::collections::BTreeSet<String> = v["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "attack-pattern")
+        .filter(|o| {
+            o["x_mitre_detection"]
+                .as_str()
+                .is_some_and(|d| d.contains("outside the visibility of the target organization"))
+        })
+        .filter_map(|o| {
+            o["external_references"][0]["external_id"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(outside.contains("T1590"), "{outside:?}");
+    let report = run_json(
+        &[
+            "coverage",
+            "--isolated",
+            "--format",
+            "json",
+            "--gaps",
+            "300",
+            "examples/local_rules.xml",
+        ],
+        0,
+    );
+    let gaps: Vec<&str> = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    for g in &gaps {
+        assert!(
+            !outside.contains(*g),
+            "{g} is a gap but ATT&CK says no log sees it"
+        );
+    }
+    let apart: Vec<&str> = report["outside_view"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert!(apart.contains(&"T1590"), "{apart:?}");
+    // Under --platform windows, no gap points at a Linux or macOS detection.
+    let report = run_json(
+        &[
+            "coverage",
+            "--isolated",
+            "--format",
+            "json",
+            "--platform",
+            "windows",
+            "--gaps",
+            "50",
+            "examples/local_rules.xml",
+        ],
+        0,
+    );
+    let table: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("rules-db/detections/public-detections.json").unwrap(),
+    )
+    .unwrap();
+    let logsource: std::collections::HashMap<&str, &str> = table["detections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["logsource"].as_str().unwrap()))
+        .collect();
+    let mut named = 0;
+    for g in report["gaps"].as_array().unwrap() {
+        for d in g["detections"].as_array().unwrap() {
+            named += 1;
+            let source = logsource[d["id"].as_str().unwrap()].to_ascii_lowercase();
+            assert!(
+                !source.starts_with("linux") && !source.starts_with("macos"),
+                "{} ({source}) under --platform windows",
+                d["title"]
+            );
+        }
+    }
+    assert!(named > 20, "{named}");
+}
+
+#[test]
+fn coverage_text_is_whole_and_agrees_in_number() {
+    let (code, table, _) = run(&["coverage", "--isolated", "examples/local_rules.xml"]);
+    assert_eq!(code, 0);
+    // Every tactic name of 19.2, whole, in the header rows (words may wrap, never cut).
+    let header: String = table.lines().skip(3).take(2).collect::<Vec<_>>().join(" ");
+    for word in [
+        "Reconnaissance",
+        "Development",
+        "Exfiltration",
+        "Impairment",
+        "Escalation",
+    ] {
+        assert!(header.contains(word), "{word} cut: {header}");
+    }
+    for line in table.lines() {
+        assert!(
+            !line.contains(" 1 groups") && !line.contains(" 1 atomic tests"),
+            "{line}"
+        );
+    }
+    // The layer never cites line 0 of an embedded stock rule.
+    let (_, layer, _) = run(&[
+        "coverage",
+        "--isolated",
+        "--format",
+        "navigator",
+        "examples/local_rules.xml",
+    ]);
+    assert!(
+        layer.contains("0015-ossec_rules.xml") || layer.contains("rules.xml"),
+        "{layer}"
+    );
+    assert!(!layer.contains(":0)"), "a comment cites line 0");
+}

@@ -51,6 +51,14 @@ pub struct Technique {
     /// Successors a deprecated technique names in its own description ("Please use ...").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub successors: Vec<String>,
+    /// ATT&CK's detection text says it happens outside the visibility of the target
+    /// organisation (most PRE techniques, in the versions that still have that text).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub outside_view: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One ATT&CK Enterprise release, reduced to what lint and fix need.

@@ -58,6 +58,7 @@ struct StixObject {
     x_mitre_shortname: String,
     x_mitre_version: String,
     x_mitre_data_sources: Vec<String>,
+    x_mitre_detection: String,
     x_mitre_domains: Vec<String>,
     aliases: Vec<String>,
     x_mitre_aliases: Vec<String>,
@@ -224,6 +225,7 @@ pub fn import_bundle(
                 None
             },
             successors,
+            outside_view: says_outside_view(&o.x_mitre_detection),
         };
         if status == Status::Active {
             let log_sources = log_sources_of(&o.id, &strategies_of, &by_stix_id);
@@ -399,6 +401,15 @@ fn log_sources_of(
 }
 
 /// Technique ids a deprecated technique's description points to ("Please use [X](.../T1059)").
+/// Whether a technique's detection text says the activity happens where the defender cannot
+/// see it ("Much of this activity may have a very high occurrence ... takes place outside the
+/// visibility of the target organization"), as ATT&CK writes of most PRE techniques.
+pub fn says_outside_view(detection: &str) -> bool {
+    let d = detection.to_ascii_lowercase();
+    d.contains("outside the visibility of the target organization")
+        || d.contains("outside of the visibility of the target organization")
+}
+
 pub fn successors_named_in(description: &str, own_id: &str) -> Vec<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -487,6 +498,8 @@ pub fn import_extract(bytes: &[u8], source: &str) -> Result<VersionTable, String
                 status,
                 revoked_by: t.revoked_by.filter(|_| status == Status::Revoked),
                 successors: Vec::new(),
+                // The extract has no detection text.
+                outside_view: false,
             }
         })
         .collect();

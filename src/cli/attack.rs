@@ -1,6 +1,7 @@
 //! `wazuh-mitre attack show|search|versions`
 
 use super::usage_error;
+use crate::attack::model::Status;
 use crate::attack::search::SearchIndex;
 use crate::attack::{stix, AttackDb};
 use clap::{Args, Subcommand};
@@ -94,6 +95,9 @@ pub fn run(args: AttackArgs) -> ExitCode {
         }
         AttackCommand::Show { id } => {
             let id = id.trim().to_ascii_uppercase();
+            if id.starts_with("TA") {
+                return show_tactic(&db, version, &id, args.format);
+            }
             let Some(resolution) = version.resolve(&id) else {
                 let elsewhere: Vec<String> = db
                     .history(&id)
@@ -126,6 +130,13 @@ pub fn run(args: AttackArgs) -> ExitCode {
                 .into_iter()
                 .map(|(v, s)| json!({"version": v, "status": s.as_str()}))
                 .collect();
+            // ATT&CK's own words: the first paragraph of the description the text table has
+            // (the newest full bundle's), for the technique shown.
+            let text = db.text();
+            let description = text
+                .technique(&shown.id)
+                .map(|x| first_paragraph(&x.description).to_string())
+                .filter(|d| !d.is_empty());
             if args.format == OutFormat::Json {
                 let doc = json!({
                     "id": t.id, "name": t.name, "version": version.version(), "status": t.status.as_str(),
@@ -134,6 +145,8 @@ pub fn run(args: AttackArgs) -> ExitCode {
                     "revoked_chain": resolution.chain.iter().map(|c| &c.id).collect::<Vec<_>>(),
                     "current": current.map(|c| json!({"id": c.id, "name": c.name})),
                     "successors": t.successors, "versions": history,
+                    "description": description,
+                    "description_version": description.as_ref().map(|_| text.version()),
                 });
                 outln!(
                     "{}",
@@ -187,6 +200,10 @@ pub fn run(args: AttackArgs) -> ExitCode {
                 .map(|(v, s)| format!("{v} {}", s.as_str()))
                 .collect();
             outln!("  versions:  {}", hist.join(", "));
+            if let Some(d) = description {
+                outln!("  link:      {}", technique_url(&shown.id));
+                outln!("\n{d}\n(ATT&CK {})", text.version());
+            }
             ExitCode::SUCCESS
         }
         AttackCommand::Search { query, limit } => {
@@ -212,4 +229,79 @@ pub fn run(args: AttackArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The first paragraph of ATT&CK prose.
+fn first_paragraph(text: &str) -> &str {
+    text.trim().split("\n\n").next().unwrap_or("").trim()
+}
+
+fn technique_url(id: &str) -> String {
+    format!(
+        "https://attack.mitre.org/techniques/{}/",
+        id.replace('.', "/")
+    )
+}
+
+/// `attack show TA0005`: the tactic in the selected version and in every other, with how
+/// many active techniques stand under it.
+fn show_tactic(
+    db: &crate::attack::AttackDb,
+    version: &crate::attack::AttackVersion,
+    id: &str,
+    format: OutFormat,
+) -> ExitCode {
+    let names: Vec<(String, String)> = db
+        .all_versions()
+        .filter_map(|v| {
+            v.tactic(id)
+                .map(|t| (v.version().to_string(), t.name.clone()))
+        })
+        .collect();
+    let Some(tactic) = version.tactic(id) else {
+        if names.is_empty() {
+            eprintln!(
+                "error: `{id}` is not an ATT&CK Enterprise tactic in any known version ({})",
+                db.version_names().join(", ")
+            );
+        } else {
+            let list: Vec<String> = names.iter().map(|(v, n)| format!("{v} ({n})")).collect();
+            eprintln!(
+                "error: `{id}` is not in ATT&CK {}; it is in {}",
+                version.version(),
+                list.join(", ")
+            );
+        }
+        return ExitCode::from(1);
+    };
+    let techniques = version
+        .techniques()
+        .filter(|t| t.status == Status::Active && t.tactics.contains(&tactic.shortname))
+        .count();
+    if format == OutFormat::Json {
+        let doc = json!({
+            "id": tactic.id, "name": tactic.name, "shortname": tactic.shortname,
+            "version": version.version(), "techniques": techniques,
+            "versions": names.iter().map(|(v, n)| json!({"version": v, "name": n})).collect::<Vec<_>>(),
+        });
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("JSON values serialise")
+        );
+        return ExitCode::SUCCESS;
+    }
+    outln!(
+        "{} {} (tactic in ATT&CK {})",
+        tactic.id,
+        tactic.name,
+        version.version()
+    );
+    outln!("  techniques: {techniques} active, sub-techniques included");
+    let hist: Vec<String> = names.iter().map(|(v, n)| format!("{v} {n}")).collect();
+    outln!("  versions:   {}", hist.join(", "));
+    outln!(
+        "  link:       https://attack.mitre.org/tactics/{}/",
+        tactic.id
+    );
+    ExitCode::SUCCESS
 }

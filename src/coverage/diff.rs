@@ -3,6 +3,7 @@
 
 use super::{CoverageReport, CoveredTechnique, RuleAt};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
@@ -15,10 +16,73 @@ pub struct Change {
     pub why: Vec<String>,
 }
 
+/// A rule whose effective tags (what the manager would put on its alerts) changed, even
+/// where other rules still cover the same techniques.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleChange {
+    /// Where the rule stands now (before, for a rule that is gone).
+    pub rule: RuleAt,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl RuleChange {
+    /// `T1086 -> T1059.001`, `+T1110`, `-T1078`, as a reviewer reads them.
+    pub fn describe(&self) -> String {
+        match (self.removed.as_slice(), self.added.as_slice()) {
+            ([old], [new]) => format!("{old} -> {new}"),
+            (removed, added) => removed
+                .iter()
+                .map(|t| format!("-{t}"))
+                .chain(added.iter().map(|t| format!("+{t}")))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageDiff {
     pub gained: Vec<Change>,
     pub lost: Vec<Change>,
+    /// Every rule whose effective tags changed, by rule id.
+    pub rules_changed: Vec<RuleChange>,
+}
+
+/// Each rule's effective tags: rule id -> (where it stands, technique ids).
+fn tags_by_rule(r: &CoverageReport) -> BTreeMap<u32, (&RuleAt, BTreeSet<&str>)> {
+    let mut out: BTreeMap<u32, (&RuleAt, BTreeSet<&str>)> = BTreeMap::new();
+    for c in &r.covered {
+        for rule in &c.rules {
+            out.entry(rule.rule_id)
+                .or_insert_with(|| (rule, BTreeSet::new()))
+                .1
+                .insert(c.id.as_str());
+        }
+    }
+    out
+}
+
+fn rules_changed(before: &CoverageReport, after: &CoverageReport) -> Vec<RuleChange> {
+    let (b, a) = (tags_by_rule(before), tags_by_rule(after));
+    let ids: BTreeSet<u32> = b.keys().chain(a.keys()).copied().collect();
+    let none = BTreeSet::new();
+    ids.into_iter()
+        .filter_map(|id| {
+            let (was_at, was) = b.get(&id).map_or((None, &none), |(r, t)| (Some(*r), t));
+            let (now_at, now) = a.get(&id).map_or((None, &none), |(r, t)| (Some(*r), t));
+            let added: Vec<String> = now.difference(was).map(|t| t.to_string()).collect();
+            let removed: Vec<String> = was.difference(now).map(|t| t.to_string()).collect();
+            if added.is_empty() && removed.is_empty() {
+                return None;
+            }
+            Some(RuleChange {
+                rule: now_at.or(was_at)?.clone(),
+                added,
+                removed,
+            })
+        })
+        .collect()
 }
 
 /// `after` against `before`; rules are matched by id (the two may be different folders).
@@ -69,5 +133,9 @@ pub fn diff(before: &CoverageReport, after: &CoverageReport) -> CoverageDiff {
             change(c, why)
         })
         .collect();
-    CoverageDiff { gained, lost }
+    CoverageDiff {
+        gained,
+        lost,
+        rules_changed: rules_changed(before, after),
+    }
 }

@@ -159,6 +159,56 @@ pub struct Gap {
     pub detections: Vec<PublicDetection>,
 }
 
+/// A cold technique left out of the gap list: ATT&CK says no log of the defender sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutsideView {
+    pub id: String,
+    pub name: String,
+    /// What in ATT&CK says so.
+    pub why: String,
+}
+
+/// Why ATT&CK's own data says no log of the organisation can see `t`, if it does: its
+/// detection text (13.1 and older) says the activity happens outside the organisation's
+/// visibility, or it is a PRE technique for which ATT&CK 18.1's analytics name no log source.
+fn outside_view(project: &Project, t: &crate::attack::model::Technique) -> Option<String> {
+    if let Some(v) = project
+        .db
+        .all_versions()
+        .filter(|v| v.technique(&t.id).is_some_and(|x| x.outside_view))
+        .last()
+    {
+        return Some(format!(
+            "ATT&CK {}: its detection happens outside the visibility of the target organization",
+            v.version()
+        ));
+    }
+    let text = project.db.text();
+    let no_log_source = text
+        .technique(&t.id)
+        .is_none_or(|x| x.log_sources.is_empty());
+    (t.platforms == ["PRE"] && no_log_source).then(|| {
+        format!(
+            "ATT&CK {}: a PRE technique for which no analytic names a log source",
+            text.version()
+        )
+    })
+}
+
+/// The platform a public detection's log source is for, where it names one.
+fn detection_platform(logsource: &str) -> Option<&'static str> {
+    let l = logsource.to_ascii_lowercase();
+    if l.starts_with("windows") || l.contains("sysmon") || l.contains("windows event log") {
+        Some("Windows")
+    } else if l.starts_with("linux") || l.contains("linux") {
+        Some("Linux")
+    } else if l.starts_with("macos") || l.contains("osquery") && l.contains("macos") {
+        Some("macOS")
+    } else {
+        None
+    }
+}
+
 /// A public detection that covers a gap, credited as its licence asks.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicDetection {
@@ -236,6 +286,9 @@ pub struct CoverageReport {
     pub covered: Vec<CoveredTechnique>,
     pub cannot_alert: Vec<CannotAlert>,
     pub gaps: Vec<Gap>,
+    /// Relevant cold techniques left out of `gaps`: ATT&CK says no log of the defender sees
+    /// them.
+    pub outside_view: Vec<OutsideView>,
     pub targets_uncovered: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fired: Option<Fired>,
@@ -400,7 +453,22 @@ pub fn build(
             gap.tactics.push(tactic.name.clone());
         }
     }
-    let mut gaps: Vec<Gap> = cold.into_values().collect();
+    let mut unseen: Vec<OutsideView> = Vec::new();
+    let mut gaps: Vec<Gap> = Vec::new();
+    for gap in cold.into_values() {
+        let t = version
+            .technique(&gap.id)
+            .expect("a gap is a technique of the version");
+        match outside_view(project, t) {
+            // A target the user named stays a gap: they asked about it.
+            Some(why) if !gap.target => unseen.push(OutsideView {
+                id: gap.id,
+                name: gap.name,
+                why,
+            }),
+            _ => gaps.push(gap),
+        }
+    }
     gaps.sort_by(|a, b| {
         b.target
             .cmp(&a.target)
@@ -414,6 +482,10 @@ pub fn build(
             g.detections = table
                 .iter()
                 .filter(|d| d.techniques.iter().any(|t| parent_of(t) == g.id))
+                .filter(|d| {
+                    detection_platform(&d.logsource)
+                        .is_none_or(|p| relevance.test_is_relevant(&[p.to_string()]))
+                })
                 .take(DETECTIONS_PER_GAP)
                 .map(|d| PublicDetection {
                     source: d.source.clone(),
@@ -511,6 +583,7 @@ pub fn build(
         covered,
         cannot_alert: eff.cannot_alert,
         gaps,
+        outside_view: unseen,
         targets_uncovered,
         fired,
         plan,

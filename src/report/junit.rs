@@ -33,7 +33,11 @@ pub fn render(findings: &[Finding], summary: &Summary) -> String {
         w.start_element("testcase");
         w.write_attribute(
             "name",
-            &format!("{} rules in {} files", summary.rules, summary.files),
+            &format!(
+                "{} in {}",
+                super::count(summary.rules, "rule", "rules"),
+                super::count(summary.files, "file", "files")
+            ),
         );
         w.write_attribute("classname", "wazuh-mitre");
         w.end_element();

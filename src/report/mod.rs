@@ -193,6 +193,11 @@ pub fn render(
 }
 
 /// Where a check's manual is read (its doc comment, rendered in the README's table).
+/// "1 rule", "2 rules": a count that agrees with its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn check_url(name: &str) -> String {
     format!("https://github.com/wazuh-mitre/wazuh-mitre#{name}")
 }

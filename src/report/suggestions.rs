@@ -77,6 +77,9 @@ pub fn human(rows: &[RuleSuggestions], attack_version: &str) -> String {
                 s.name,
                 s.tactics.join(", ")
             ));
+            if let Some(why) = &s.confidence_why {
+                out.push_str(&format!("      {:<11} {why}\n", "medium:"));
+            }
             for reason in &s.reasons {
                 out.push_str(&format!(
                     "      {:<11} {}\n",
@@ -88,8 +91,8 @@ pub fn human(rows: &[RuleSuggestions], attack_version: &str) -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "{} rules; ATT&CK {attack_version}. Suggestions are evidence for a reviewer, not verdicts.\n",
-        rows.len()
+        "{}; ATT&CK {attack_version}. Suggestions are evidence for a reviewer, not verdicts.\n",
+        super::count(rows.len(), "rule", "rules")
     ));
     out
 }

@@ -60,6 +60,9 @@ pub struct Reason {
 #[derive(Debug, Clone, Serialize)]
 pub struct Suggestion {
     pub confidence: Confidence,
+    /// Why a score at the high threshold is only medium: not the first, or too small a lead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence_why: Option<String>,
     pub name: String,
     pub reasons: Vec<Reason>,
     pub score: f64,
@@ -237,6 +240,7 @@ impl Scorer<'_> {
         // High confidence is kept for a clear winner: the first, well ahead of the second,
         // or a technique whose id the rule writes itself (its author said so).
         let second = ranked.get(1).map_or(0.0, |s| s.score);
+        let second_id = ranked.get(1).map(|s| s.id.clone());
         ranked.truncate(top);
         let mut out = Vec::with_capacity(ranked.len());
         for (
@@ -261,16 +265,20 @@ impl Scorer<'_> {
                 .take(4)
                 .map(|(_, kind, detail)| Reason { kind, detail })
                 .collect();
-            // Name and tactics are those of the id offered, not of the one it stands for.
-            let t = self
+            // Name and tactics are those of the id offered, not of the one it stands for, in
+            // the version that defines it (an id the newest revoked is the manager's).
+            let (t, version) = match self
                 .attack
                 .technique(&id)
                 .filter(|t| self.attack.is_active(&t.id))
-                .or_else(|| self.manager.technique(&id));
+            {
+                Some(t) => (Some(t), self.attack),
+                None => (self.manager.technique(&id), self.manager),
+            };
             let name = t.map(|t| t.name.clone()).unwrap_or_default();
             let tactics = t
                 .map(|t| {
-                    self.attack
+                    version
                         .tactics_of(t)
                         .iter()
                         .map(|x| x.name.clone())
@@ -278,8 +286,18 @@ impl Scorer<'_> {
                 })
                 .unwrap_or_default();
             let mut confidence = Confidence::of(score);
+            let mut confidence_why = None;
             if confidence == Confidence::High && !named && (i > 0 || score - second < HIGH_MARGIN) {
                 confidence = Confidence::Medium;
+                confidence_why = Some(if i > 0 {
+                    "not the first suggestion: high is kept for a clear winner".to_string()
+                } else {
+                    format!(
+                        "it leads {} ({second:.2}) by only {:.2}; high needs a lead of {HIGH_MARGIN:.2}",
+                        second_id.as_deref().unwrap_or("the second"),
+                        score - second
+                    )
+                });
             }
             out.push(Suggestion {
                 technique: id,
@@ -287,6 +305,7 @@ impl Scorer<'_> {
                 tactics,
                 score,
                 confidence,
+                confidence_why,
                 reasons,
                 named,
             });

@@ -22,21 +22,36 @@ fn pct(n: usize, d: usize) -> String {
 }
 
 /// Tactics as columns: each column its covered/total and its techniques, covered first.
+use crate::report::count;
+
 pub fn table(r: &CoverageReport, diff: Option<&CoverageDiff>, color: bool) -> String {
-    const WIDTH: usize = 11;
+    // The longest word of a tactic's name ("Reconnaissance"): headers wrap by word, uncut.
+    const WIDTH: usize = 14;
     const ROWS: usize = 12;
     let paint = |s: String, c: &str| if color { format!("{c}{s}{RESET}") } else { s };
     let mut out = format!(
-        "ATT&CK {} coverage ({} rules counted; tags as your {} manager resolves them)\n{}\n\n",
-        r.attack_version, r.summary.rules_counted, r.manager_attack, r.claim
+        "ATT&CK {} coverage ({} counted; tags as your {} manager resolves them)\n{}\n\n",
+        r.attack_version,
+        count(r.summary.rules_counted, "rule", "rules"),
+        r.manager_attack,
+        r.claim
     );
     let cols: Vec<&crate::coverage::TacticCoverage> = r.tactics.iter().collect();
     let cell = |s: &str| format!("{:<w$.w$}", s, w = WIDTH);
     let line = |f: &dyn Fn(&crate::coverage::TacticCoverage) -> String| {
-        cols.iter().map(|t| f(t)).collect::<Vec<_>>().join(" ")
+        let text = cols.iter().map(|t| f(t)).collect::<Vec<_>>().join(" ");
+        text.trim_end().to_string()
     };
-    out.push_str(&line(&|t| cell(&t.name)));
-    out.push('\n');
+    let headers: Vec<Vec<String>> = cols.iter().map(|t| wrap_words(&t.name, WIDTH)).collect();
+    let header_rows = headers.iter().map(Vec::len).max().unwrap_or(0);
+    for row in 0..header_rows {
+        let text: Vec<String> = headers
+            .iter()
+            .map(|h| cell(h.get(row).map_or("", String::as_str)))
+            .collect();
+        out.push_str(text.join(" ").trim_end());
+        out.push('\n');
+    }
     out.push_str(&line(&|t| {
         cell(&format!(
             "{}/{} {}",
@@ -89,14 +104,14 @@ pub fn table(r: &CoverageReport, diff: Option<&CoverageDiff>, color: bool) -> St
         ));
         for g in &r.gaps {
             out.push_str(&format!(
-                "  {:<10} {} [{}] {} groups{}{}\n",
+                "  {:<10} {} [{}] {}{}{}\n",
                 g.id,
                 g.name,
                 g.tactics.join(", "),
-                g.groups.len(),
+                count(g.groups.len(), "group", "groups"),
                 if g.target { ", your target" } else { "" },
                 if g.tests > 0 {
-                    format!(", {} atomic tests", g.tests)
+                    format!(", {}", count(g.tests, "atomic test", "atomic tests"))
                 } else {
                     String::new()
                 }
@@ -114,6 +129,9 @@ pub fn table(r: &CoverageReport, diff: Option<&CoverageDiff>, color: bool) -> St
                 ));
             }
         }
+    }
+    if let Some(note) = outside_view_note(r) {
+        out.push_str(&format!("\n{note}\n"));
     }
     if let Some(f) = &r.fired {
         out.push_str(&format!(
@@ -135,11 +153,28 @@ pub fn table(r: &CoverageReport, diff: Option<&CoverageDiff>, color: bool) -> St
     out
 }
 
+/// `text` in lines of at most `width` characters, broken between words (a longer word
+/// stands alone on its line).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(last) if last.chars().count() + 1 + word.chars().count() <= width => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 fn diff_text(d: &CoverageDiff) -> String {
     let mut out = format!(
-        "\nCompared with before: {} techniques gained, {} lost\n",
-        d.gained.len(),
-        d.lost.len()
+        "\nCompared with before: {} gained, {} lost; {} whose tags changed\n",
+        count(d.gained.len(), "technique", "techniques"),
+        d.lost.len(),
+        count(d.rules_changed.len(), "rule", "rules")
     );
     for c in &d.lost {
         out.push_str(&format!(
@@ -158,7 +193,24 @@ fn diff_text(d: &CoverageDiff) -> String {
             ids.join(", ")
         ));
     }
+    for r in &d.rules_changed {
+        out.push_str(&format!(
+            "  rule {} ({}): {}\n",
+            r.rule.rule_id,
+            rule_place(&r.rule),
+            r.describe()
+        ));
+    }
     out
+}
+
+/// `file:line`, or the file and rule id for a rule of the embedded stock index (no lines).
+fn rule_place(r: &crate::coverage::RuleAt) -> String {
+    if r.line == 0 {
+        r.file.clone()
+    } else {
+        format!("{}:{}", r.file, r.line)
+    }
 }
 
 /// The report itself, with the diff when there is one.
@@ -173,7 +225,7 @@ pub fn json(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
 }
 
 /// An ATT&CK Navigator layer (format 4.5): one entry per covered exact id and tactic, scored
-/// by its number of rules; relevant cold techniques scored 0 in a colour of their own.
+/// by its number of rules; relevant cold techniques unscored, in a colour of their own.
 pub fn navigator(r: &CoverageReport) -> String {
     let mut techniques = Vec::new();
     let tactics_of = |id: &str| -> Vec<&str> {
@@ -188,7 +240,7 @@ pub fn navigator(r: &CoverageReport) -> String {
         let rules: Vec<String> = c
             .rules
             .iter()
-            .map(|x| format!("{} ({}:{})", x.rule_id, x.file, x.line))
+            .map(|x| format!("{} ({})", x.rule_id, rule_place(x)))
             .collect();
         for tactic in tactics_of(&c.id) {
             techniques.push(json!({
@@ -204,23 +256,22 @@ pub fn navigator(r: &CoverageReport) -> String {
     }
     for t in &r.tactics {
         for c in t.techniques.iter().filter(|c| c.relevant && !c.covered) {
+            // No score: a renderer that colours scores (mitreattack-python's) would paint a
+            // score of 0 with the gradient's first colour, the colour of covered.
             techniques.push(json!({
                 "techniqueID": c.id,
                 "tactic": t.shortname,
-                "score": 0,
                 "color": "#f4a3a3",
                 "comment": "no rule covers it",
                 "enabled": true,
             }));
         }
     }
-    let max = r
-        .covered
-        .iter()
-        .map(|c| c.rules.len())
-        .max()
-        .unwrap_or(1)
-        .max(2);
+    // Covered must look covered: one rule is a visible light blue, and the scale stops at
+    // DARKEST_AT rules (a few techniques with a hundred rules would leave the rest near-white).
+    const DARKEST_AT: usize = 10;
+    let most = r.covered.iter().map(|c| c.rules.len()).max().unwrap_or(1);
+    let max = most.clamp(2, DARKEST_AT);
     let layer = json!({
         "name": format!("wazuh-mitre coverage (ATT&CK {})", r.attack_version),
         "versions": {"layer": "4.5", "navigator": "4.9.1", "attack": r.attack_version},
@@ -230,9 +281,10 @@ pub fn navigator(r: &CoverageReport) -> String {
         "layout": {"layout": "side", "showID": true, "showName": true},
         "hideDisabled": false,
         "techniques": techniques,
-        "gradient": {"colors": ["#ffffff", "#66b1ff", "#0a5fb4"], "minValue": 0, "maxValue": max},
+        "gradient": {"colors": ["#a8d1ff", "#0a5fb4"], "minValue": 1, "maxValue": max},
         "legendItems": [
-            {"label": "covered (score = rules)", "color": "#66b1ff"},
+            {"label": "covered by 1 rule", "color": "#a8d1ff"},
+            {"label": format!("covered by {max} rules or more"), "color": "#0a5fb4"},
             {"label": "relevant, no rule", "color": "#f4a3a3"}
         ],
         "metadata": [
@@ -261,9 +313,10 @@ pub fn markdown(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
     }
     if let Some(d) = diff {
         out.push_str(&format!(
-            "\n**This change:** {} techniques gained, {} lost.\n\n",
-            d.gained.len(),
-            d.lost.len()
+            "\n**This change:** {} gained, {} lost; {} whose tags changed.\n\n",
+            count(d.gained.len(), "technique", "techniques"),
+            d.lost.len(),
+            count(d.rules_changed.len(), "rule", "rules")
         ));
         for c in &d.lost {
             out.push_str(&format!(
@@ -277,6 +330,14 @@ pub fn markdown(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
             out.push_str(&format!(
                 "- :white_check_mark: now covers `{}` {}\n",
                 c.technique, c.name
+            ));
+        }
+        for r in &d.rules_changed {
+            out.push_str(&format!(
+                "- rule {} (`{}`): `{}`\n",
+                r.rule.rule_id,
+                rule_place(&r.rule),
+                r.describe()
             ));
         }
     }
@@ -299,7 +360,31 @@ pub fn markdown(r: &CoverageReport, diff: Option<&CoverageDiff>) -> String {
         }
         out.push_str("\n</details>\n");
     }
+    if let Some(note) = outside_view_note(r) {
+        out.push_str(&format!("\n{note}\n"));
+    }
     out
+}
+
+/// The cold techniques left out of the gaps, in one line: no log of the defender sees them.
+fn outside_view_note(r: &CoverageReport) -> Option<String> {
+    const SHOWN: usize = 3;
+    if r.outside_view.is_empty() {
+        return None;
+    }
+    let first: Vec<String> = r
+        .outside_view
+        .iter()
+        .take(SHOWN)
+        .map(|t| format!("{} {}", t.id, t.name))
+        .collect();
+    let more = r.outside_view.len().saturating_sub(SHOWN);
+    Some(format!(
+        "Not in the gaps: {} ATT&CK says no log of yours can see ({}{}); --format json lists them with why.",
+        count(r.outside_view.len(), "technique", "techniques"),
+        first.join(", "),
+        if more > 0 { format!(", and {more} more") } else { String::new() }
+    ))
 }
 
 /// The validation plan: one runnable line per atomic test.
