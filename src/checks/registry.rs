@@ -37,7 +37,7 @@ pub static UNREADABLE_FILE: CheckInfo = CheckInfo {
     name: "unreadable-file",
     severity: Severity::Error,
     summary: "file the manager refuses (its own XML reader's reason and line); the run exits 2",
-    fix: None,
+    fix: Some(Applicability::Safe),
     scope: Scope::Rules,
 };
 
