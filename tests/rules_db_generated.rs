@@ -16,7 +16,7 @@ fn committed_attack_tables_match_a_fresh_generation() {
             .unwrap_or_else(|e| panic!("rules-db/attack/{name}: {e}"));
         assert!(
             committed == contents,
-            "rules-db/attack/{name} differs from a fresh generation: run `cargo run --bin gen-rules-db`"
+            "rules-db/attack/{name} differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
         );
     }
 }
@@ -32,7 +32,7 @@ fn committed_stock_index_matches_a_fresh_generation() {
         std::fs::read_to_string(common::repo().join("rules-db/stock/wazuh-4.14.7.json")).unwrap();
     assert!(
         committed == fresh,
-        "rules-db/stock/wazuh-4.14.7.json differs from a fresh generation: run `cargo run --bin gen-rules-db`"
+        "rules-db/stock/wazuh-4.14.7.json differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
     );
 }
 
@@ -47,7 +47,7 @@ fn committed_atomic_table_matches_a_fresh_generation() {
         std::fs::read_to_string(common::repo().join("rules-db/atomic/atomic-tests.json")).unwrap();
     assert!(
         committed == fresh,
-        "rules-db/atomic/atomic-tests.json differs from a fresh generation: run `cargo run --bin gen-rules-db`"
+        "rules-db/atomic/atomic-tests.json differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
     );
     // Every test of the CSV index is there once, with the platforms of its per-platform files.
     let tests = atomic::embedded();
@@ -78,7 +78,7 @@ fn committed_detections_table_matches_a_fresh_generation() {
             .unwrap();
     assert!(
         committed == fresh,
-        "rules-db/detections/public-detections.json differs from a fresh generation: run `cargo run --bin gen-rules-db`"
+        "rules-db/detections/public-detections.json differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
     );
     // Every detection keeps its author and id (the Detection Rule License asks for both), and
     // every technique is a current id of the newest ATT&CK.

@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod attack;
+mod completions;
 mod coverage;
 mod fix;
 mod lint;
@@ -52,6 +53,10 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// What the rules can really put on an alert, by tactic; the gaps that matter; what fired.
     Coverage(coverage::CoverageArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff; `wazuh-mitre man > wazuh-mitre.1`, or `man -l` it).
+    Man(completions::ManArgs),
 }
 
 /// What every analysing subcommand loads.
@@ -199,5 +204,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Suggest(args) => suggest::run_suggest(args),
         Command::Eval(args) => suggest::run_eval(args),
         Command::Coverage(args) => coverage::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }

@@ -2,7 +2,7 @@
 //! bundles, `stock/` from the Wazuh 4.14.7 stock ruleset, `atomic/` from Atomic Red Team's
 //! index, `detections/` from the public Sigma and Splunk detections.
 //!
-//! Usage: `cargo run --bin gen-rules-db -- [SHARED_DIR] [RULES_DB_DIR]`
+//! Usage: `cargo run -p wazuh-mitre-dev --bin gen-rules-db -- [SHARED_DIR] [RULES_DB_DIR]`
 //! (defaults: `../shared` and `rules-db`).
 
 use std::path::{Path, PathBuf};
