@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Figures for `coverage` (README, "Performance"): coverage against lint on the stock ruleset,
+# Figures for `coverage` (benches/README.md, "Performance"): coverage against lint on the stock ruleset,
 # and peak memory while streaming alerts files of 100 MB and 1 GB (generated in a temporary
 # folder, removed afterwards). Needs ../shared, python3 and /usr/bin/time.
 # Usage: bash benches/coverage_figures.sh   (sizes in MB: SIZES="100 1024")

@@ -7,6 +7,20 @@
 //! recorded has all of them reported, as no one can tell which is new. An entry that
 //! records more than a linted file still has is obsolete and reported
 //! (`unused-baseline-entry`), so the file stays in sync; `lint --write-baseline` rewrites it.
+//!
+//! ## unused-baseline-entry (WM003)
+//!
+//! **What it finds:** an entry of the baseline (`--baseline`, or `baseline:` in the
+//! configuration) that records more findings of a check on a rule of a linted file than the
+//! file still has: the old finding was fixed, or the rule is gone.
+//!
+//! **Why it matters:** an obsolete entry would let a new finding of the same check on that
+//! rule pass unseen; the baseline stays in sync only if such entries are reported.
+//!
+//! **Example:** the baseline records one WM001 on rule 100200, which now carries a tag.
+//!
+//! **Fix:** none in the rule file: `wazuh-mitre lint --write-baseline` records the findings
+//! again.
 
 use super::registry::UNUSED_BASELINE_ENTRY;
 use super::Diagnostic;

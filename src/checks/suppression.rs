@@ -1,11 +1,20 @@
 //! Inline suppression: `<!-- wazuh-mitre: ignore[missing-technique, WM104] -->` right before
 //! a rule silences those checks for that rule; `<!-- wazuh-mitre: ignore -->` silences all.
 //!
-//! Like ruff's RUF100, a suppression that does nothing is itself reported
-//! (`unused-suppression`), so none hides silently: one that silences nothing, each code of a
-//! list that silences nothing, a code no check has, a misspelt directive
+//! ## unused-suppression (WM210)
+//!
+//! **What it finds:** a suppression that does nothing: one that silences nothing, each code
+//! of a list that silences nothing, a code no check has, a misspelt directive
 //! (`wazuh-mitre: ignroe[...]`), and one that stands where it applies to no rule (inside a
-//! `<rule>`, or before none).
+//! `<rule>`, or before none). A code is only called unused when every check it names ran:
+//! silencing a check that `--select` left out is not a mistake.
+//!
+//! **Why it matters:** like ruff's RUF100, it keeps suppressions from hiding silently: a
+//! suppression left behind after a fix would hide the next real finding on that rule.
+//!
+//! **Example:** `<!-- wazuh-mitre: ignore[WM104] -->` before a rule whose ids are current.
+//!
+//! **Fix (safe):** remove the comment, or the idle code from its list.
 
 use super::registry::{all_infos, selects, selects_code, Selection, UNUSED_SUPPRESSION};
 use super::tags::removal_span;

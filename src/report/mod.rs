@@ -192,14 +192,15 @@ pub fn render(
     }
 }
 
-/// Where a check's manual is read (its doc comment, rendered in the README's table).
 /// "1 rule", "2 rules": a count that agrees with its noun.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A check's page: its section of the rules reference (docs/rules.md, generated from the
+/// check's doc comment; its headings are the check names).
 pub fn check_url(name: &str) -> String {
-    format!("https://github.com/wazuh-mitre/wazuh-mitre#{name}")
+    format!("https://github.com/wazuh-mitre/wazuh-mitre/blob/main/docs/rules.md#{name}")
 }
 
 /// The path as shown: forward slashes, no leading `./`.
