@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::{LoadOptions, Project, Summary};
+use wazuh_mitre::lint::Summary;
+use wazuh_mitre::project::{LoadOptions, Project};
 use wazuh_mitre::report::{self, Format};
 
 fn median<F: FnMut()>(runs: usize, mut f: F) -> Duration {

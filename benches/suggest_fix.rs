@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::{LoadOptions, Project};
+use wazuh_mitre::project::{LoadOptions, Project};
 use wazuh_mitre::rewrite::atomic::write_atomic;
 use wazuh_mitre::rewrite::{plan, FixOptions};
 use wazuh_mitre::suggest::eval::evaluate;

@@ -11,6 +11,7 @@ pub mod config;
 pub mod coverage;
 pub mod generated;
 pub mod lint;
+pub mod project;
 pub mod report;
 pub mod rewrite;
 pub mod ruleset;

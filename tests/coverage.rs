@@ -292,11 +292,10 @@ fn platforms_keep_only_their_techniques() {
     let total = |v: &Value| v["summary"]["techniques_total"].as_u64().unwrap();
     assert!(total(&linux) < total(&all));
     // Every relevant cell is a Linux technique of ATT&CK 19.2 (read from the extract here).
-    let shared = common::shared().unwrap();
-    let extract: Value = serde_json::from_slice(
-        &std::fs::read(shared.join("attack/enterprise-attack-19.2-extract.json")).unwrap(),
-    )
-    .unwrap();
+    if common::shared().is_none() {
+        return;
+    }
+    let extract: Value = common::attack_json("enterprise-attack-19.2-extract.json");
     for t in linux["tactics"].as_array().unwrap() {
         for c in t["techniques"]
             .as_array()
@@ -382,11 +381,10 @@ fn assert_layer(layer: &Value, tactics: &BTreeSet<String>) {
 
 #[test]
 fn the_navigator_layer_follows_the_format_and_the_versions_tactic_names() {
-    let shared = common::shared().unwrap();
-    let extract: Value = serde_json::from_slice(
-        &std::fs::read(shared.join("attack/enterprise-attack-19.2-extract.json")).unwrap(),
-    )
-    .unwrap();
+    if common::shared().is_none() {
+        return;
+    }
+    let extract: Value = common::attack_json("enterprise-attack-19.2-extract.json");
     let v19: BTreeSet<String> = extract["tactics"]
         .as_array()
         .unwrap()
@@ -451,10 +449,7 @@ fn the_navigator_layer_follows_the_format_and_the_versions_tactic_names() {
 /// alone: rules that can alert, tags active in ATT&CK 13.1 (its STIX bundle), counted under
 /// their ATT&CK 19.2 id (the extract's revoked-by chain), rolled up to the parent technique.
 fn independent_stock_count(shared: &std::path::Path) -> Vec<(String, String, usize, usize)> {
-    let stix: Value = serde_json::from_slice(
-        &std::fs::read(shared.join("attack/enterprise-attack-13.1.json")).unwrap(),
-    )
-    .unwrap();
+    let stix: Value = common::attack_json("enterprise-attack-13.1.json");
     let active13: BTreeSet<String> = stix["objects"]
         .as_array()
         .unwrap()
@@ -471,10 +466,7 @@ fn independent_stock_count(shared: &std::path::Path) -> Vec<(String, String, usi
         })
         .map(|r| r["external_id"].as_str().unwrap().to_string())
         .collect();
-    let extract: Value = serde_json::from_slice(
-        &std::fs::read(shared.join("attack/enterprise-attack-19.2-extract.json")).unwrap(),
-    )
-    .unwrap();
+    let extract: Value = common::attack_json("enterprise-attack-19.2-extract.json");
     let techniques = extract["techniques"].as_object().unwrap();
     let current = |id: &str| -> Option<String> {
         let mut id = id.to_string();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::Project;
+use wazuh_mitre::project::Project;
 use wazuh_mitre::rewrite::{plan, FixOptions};
 use wazuh_mitre::ruleset::read::read_path;
 use wazuh_mitre::ruleset::RuleFile;

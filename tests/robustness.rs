@@ -8,7 +8,7 @@ use common::mutate::{mutate, Rng};
 use std::path::PathBuf;
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::{LoadOptions, Project};
+use wazuh_mitre::project::{LoadOptions, Project};
 use wazuh_mitre::rewrite::{plan, FixOptions};
 use wazuh_mitre::ruleset::model::SourceFile;
 use wazuh_mitre::ruleset::read::parse;

@@ -12,7 +12,7 @@ use common::lint::render;
 use std::path::{Path, PathBuf};
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::{LoadOptions, Project, StockFiles};
+use wazuh_mitre::project::{LoadOptions, Project, StockFiles};
 use wazuh_mitre::report::Format;
 use wazuh_mitre::rewrite::{plan, FixOptions};
 use wazuh_mitre::ruleset::read::read_path;

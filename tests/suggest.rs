@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use wazuh_mitre::attack::AttackDb;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::Project;
+use wazuh_mitre::project::Project;
 use wazuh_mitre::ruleset::load::RuleRef;
 use wazuh_mitre::suggest::eval::{evaluate, EvalRow};
 use wazuh_mitre::suggest::hints::{HintSet, EMBEDDED};

@@ -50,10 +50,7 @@ fn stix_13_1() -> HashMap<String, Known> {
 
 /// ATT&CK 19.2 (the newest embedded), from the field extract.
 fn extract_19_2() -> HashMap<String, Known> {
-    let path = common::shared()
-        .unwrap()
-        .join("attack/enterprise-attack-19.2-extract.json");
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let v = common::attack_json("enterprise-attack-19.2-extract.json");
     v["techniques"]
         .as_object()
         .unwrap()
@@ -217,6 +214,15 @@ fn group(rules: &[String]) -> String {
     format!("<group name=\"local,\">\n{}</group>\n", rules.concat())
 }
 
+/// The findings of concise output, as (file, code) pairs, are exactly `expected`.
+fn assert_findings(out: &str, expected: &[(&str, &str)]) {
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(findings(out), expected, "{out}");
+}
+
 /// Codes of the findings in concise output, with the file each is on.
 fn findings(out: &str) -> Vec<(String, String)> {
     out.lines()
@@ -251,27 +257,15 @@ fn a_staged_file_is_judged_after_the_files_its_folder_loads_first() {
     // the duplicate it drops.
     let (code, out, err) = lint_in(dir.path(), &["rules/b_rules.xml"]);
     assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(
-        findings(&out),
-        vec![("rules/b_rules.xml".to_string(), "WM201".to_string())],
-        "{out}"
-    );
+    assert_findings(&out, &[("rules/b_rules.xml", "WM201")]);
     assert!(out.contains("rules/a_rules.xml:2"), "{out}");
     // Alone, the file is what it says: its own 100100 loads after the child.
     let (_, alone, _) = lint_in(dir.path(), &["--no-context", "rules/b_rules.xml"]);
-    assert_eq!(
-        findings(&alone),
-        vec![("rules/b_rules.xml".to_string(), "WM204".to_string())],
-        "{alone}"
-    );
+    assert_findings(&alone, &[("rules/b_rules.xml", "WM204")]);
     // No PATHS: the current folder, as ruff does; both files are reported on.
     let (code, here, err) = lint_in(&rules, &[]);
     assert_eq!(code, 1, "{here}{err}");
-    assert_eq!(
-        findings(&here),
-        vec![("b_rules.xml".to_string(), "WM201".to_string())],
-        "{here}"
-    );
+    assert_findings(&here, &[("b_rules.xml", "WM201")]);
     assert!(here.contains("in 2 files (3 rules)"), "{here}");
 }
 
@@ -294,11 +288,7 @@ fn a_file_from_a_folder_of_a_hundred_is_reported_alone_with_the_others_as_contex
     }
     let (code, out, err) = lint_in(dir.path(), &["r080_rules.xml"]);
     assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(
-        findings(&out),
-        vec![("r080_rules.xml".to_string(), "WM201".to_string())],
-        "{out}"
-    );
+    assert_findings(&out, &[("r080_rules.xml", "WM201")]);
     assert!(out.contains("r050_rules.xml"), "{out}");
     assert!(out.contains("in 1 file (1 rule)"), "{out}");
     // A file in the middle, with its parent in the file before: nothing to say.
@@ -694,15 +684,12 @@ fn attack_show_gives_the_description_and_takes_tactic_ids() {
 
 #[test]
 fn gaps_leave_out_what_no_log_can_see_and_keep_to_the_platform() {
-    let Some(shared) = common::shared() else {
+    if common::shared().is_none() {
         return;
-    };
+    }
     // ATT&CK 13.1's detection text of each technique, read here: the PRE techniques whose
     // detection "will take place outside the visibility of the target organization".
-    let v: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(shared.join("attack/enterprise-attack-13.1.json")).unwrap(),
-    )
-    .unwrap();
+    let v: serde_json::Value = common::attack_json("enterprise-attack-13.1.json");
     let outside: std::collections::BTreeSet<String> = v["objects"]
         .as_array()
         .unwrap()

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::{LoadOptions, Project};
+use wazuh_mitre::project::{LoadOptions, Project};
 use wazuh_mitre::rewrite::{plan, FixOptions};
 use wazuh_mitre::ruleset::read::parse_bytes;
 

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::{LoadOptions, Project, StockFiles};
+use wazuh_mitre::project::{LoadOptions, Project, StockFiles};
 
 /// Each finding as the user sees it: check, place, severity, message and fix.
 fn findings(path: &std::path::Path, stock: StockFiles) -> Option<Vec<String>> {

@@ -124,7 +124,7 @@ pub fn run(args: CoverageArgs) -> ExitCode {
 
 /// Refuses a `--platform` the ATT&CK version counted against has no technique for (an empty
 /// report would look like a real one), naming those it has.
-fn known_platforms(project: &crate::lint::Project, given: &[String]) -> Result<(), String> {
+fn known_platforms(project: &crate::project::Project, given: &[String]) -> Result<(), String> {
     let mut known: Vec<&str> = project
         .attack()
         .techniques()

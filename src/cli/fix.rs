@@ -2,7 +2,7 @@
 
 use super::lint::merged_selection;
 use super::{stdout_color, usage_error, LoadArgs};
-use crate::lint::{LoadOptions, StockFiles};
+use crate::project::{LoadOptions, StockFiles};
 use crate::report::diff;
 use crate::rewrite::atomic::write_atomic;
 use crate::rewrite::{plan, FixOptions};

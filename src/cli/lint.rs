@@ -4,7 +4,8 @@ use super::{stdout_color, usage_error, LoadArgs};
 use crate::checks::baseline::{self, Baseline};
 use crate::checks::registry::Selection;
 use crate::checks::Severity;
-use crate::lint::{LoadOptions, Project, StockFiles, Summary};
+use crate::lint::Summary;
+use crate::project::{LoadOptions, Project, StockFiles};
 use crate::report::{self, Format};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -128,7 +129,7 @@ fn write_baseline(
     project: &Project,
     found: &[crate::checks::Diagnostic],
 ) -> ExitCode {
-    let base = crate::lint::LoadedBaseline {
+    let base = crate::project::LoadedBaseline {
         path: path.to_path_buf(),
         baseline: Baseline::default(),
     };

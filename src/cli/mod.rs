@@ -20,7 +20,7 @@ mod rules;
 mod suggest;
 
 use crate::config::Config;
-use crate::lint::{LoadOptions, UsageError};
+use crate::project::{LoadOptions, UsageError};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -109,13 +109,13 @@ impl LoadArgs {
             manager_attack: self.manager_attack.clone(),
             attack_data: self.attack_data.clone(),
             attack_text: false,
-            stock: crate::lint::StockFiles::All,
+            stock: crate::project::StockFiles::All,
         }
     }
 
     /// The project for a command that uses ATT&CK's text table (suggest, eval, coverage):
     /// the table is parsed while the files are read. A usage error is reported (exit 2).
-    pub fn load_with_attack_text(&self) -> Result<crate::lint::Project, ExitCode> {
+    pub fn load_with_attack_text(&self) -> Result<crate::project::Project, ExitCode> {
         let config = self.config().map_err(usage_error)?;
         let opts = LoadOptions {
             attack_text: true,
@@ -143,8 +143,11 @@ impl LoadArgs {
 
 /// Loads a run's project; a usage error is reported (exit 2), and each file given that is
 /// not a rule file is named on standard error.
-pub fn load_project(opts: &LoadOptions, config: Config) -> Result<crate::lint::Project, ExitCode> {
-    let project = crate::lint::Project::load(opts, config).map_err(usage_error)?;
+pub fn load_project(
+    opts: &LoadOptions,
+    config: Config,
+) -> Result<crate::project::Project, ExitCode> {
+    let project = crate::project::Project::load(opts, config).map_err(usage_error)?;
     match project.ws.skipped.as_slice() {
         [] => {}
         few @ ([_] | [_, _] | [_, _, _]) => {

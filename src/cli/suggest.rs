@@ -106,7 +106,7 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
                 let rule = project.ws.rule(r);
                 let src = &project.ws.files[r.file()].file.source;
                 RuleSuggestions {
-                    file: crate::report::display_path(&src.path),
+                    file: crate::ruleset::paths::display_path(&src.path),
                     line: src.lines.line_col(&src.text, rule.span.start()).line,
                     rule_id: rule.id,
                     description: rule.description_text().to_string(),
@@ -162,7 +162,7 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
 }
 
 /// Reports files that could not be read; Some(exit 2) when there were any.
-fn read_failures(project: &crate::lint::Project) -> Option<ExitCode> {
+fn read_failures(project: &crate::project::Project) -> Option<ExitCode> {
     for f in &project.ws.failures {
         eprintln!("error: {}: {}", f.path.display(), f.error);
     }

@@ -45,7 +45,7 @@ pub fn read_all(paths: &[PathBuf], version: &AttackVersion) -> Result<Fired, (Pa
     let mut agents = std::collections::BTreeSet::new();
     for path in paths {
         read_file(path, version, &mut fired, &mut agents).map_err(|e| (path.clone(), e))?;
-        fired.files.push(crate::report::display_path(path));
+        fired.files.push(crate::ruleset::paths::display_path(path));
     }
     fired.agents = agents.len() as u64;
     Ok(fired)
@@ -71,7 +71,7 @@ fn read_file(
     } else {
         Box::new(buffered)
     };
-    let shown = crate::report::display_path(path);
+    let shown = crate::ruleset::paths::display_path(path);
     let bad = |fired: &mut Fired, n: u64, why: &str| {
         fired.bad_lines += 1;
         if fired.bad_line_examples.len() < EXAMPLES {

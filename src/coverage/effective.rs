@@ -3,7 +3,7 @@
 
 use super::{CannotAlert, RuleAt};
 use crate::attack::AttackVersion;
-use crate::lint::Project;
+use crate::project::Project;
 use crate::ruleset::load::{LoadEvent, Origin, RuleRef};
 use crate::ruleset::{MitreBlock, MitreEntryKind as K, Rule};
 use std::collections::HashMap;
@@ -37,7 +37,7 @@ pub fn rule_at(project: &Project, r: RuleRef) -> RuleAt {
     };
     RuleAt {
         rule_id: rule.id.unwrap_or(0),
-        file: crate::report::display_path(&file.source.path),
+        file: crate::ruleset::paths::display_path(&file.source.path),
         line,
     }
 }

@@ -23,7 +23,7 @@ pub use diff::{diff, CoverageDiff};
 pub use relevance::Relevance;
 
 use crate::attack::AttackVersion;
-use crate::lint::Project;
+use crate::project::Project;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

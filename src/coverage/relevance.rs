@@ -4,7 +4,7 @@
 use super::{parent_of, CoverageError, CoverageOptions};
 use crate::attack::model::Technique;
 use crate::attack::AttackVersion;
-use crate::lint::Project;
+use crate::project::Project;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

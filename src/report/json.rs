@@ -187,7 +187,7 @@ impl JsonSummary {
 mod tests {
     use super::*;
     use crate::checks::registry::Selection;
-    use crate::lint::{LoadOptions, Project};
+    use crate::project::{LoadOptions, Project};
     use crate::report::{each_finding, StreamedSeq};
     use std::path::PathBuf;
 

@@ -6,7 +6,7 @@ use super::insert::add_block;
 use super::verify::verify;
 use crate::checks::registry::Selection;
 use crate::checks::{Applicability, Edit, TechniqueChooser};
-use crate::lint::Project;
+use crate::project::Project;
 use crate::ruleset::load::{Origin, RuleRef};
 use crate::ruleset::span::Span;
 use crate::suggest::{tags_to_write, Confidence, Suggester};

@@ -5,6 +5,7 @@ pub mod discover;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod paths;
 pub mod platform;
 pub mod read;
 pub mod salvage;

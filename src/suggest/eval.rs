@@ -6,7 +6,7 @@
 
 use super::{tags_to_write, technique_tags, Confidence, Suggester};
 use crate::attack::ids::parent_technique;
-use crate::lint::Project;
+use crate::project::Project;
 use crate::ruleset::load::{Origin, RuleRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -228,7 +228,7 @@ fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
             .source
             .path
             .parent()
-            .map(crate::report::display_path)
+            .map(crate::ruleset::paths::display_path)
             .unwrap_or_default();
         let row = rows.entry(folder.clone()).or_insert_with(|| EvalRow {
             folder,

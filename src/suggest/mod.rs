@@ -22,7 +22,7 @@ pub use scorer::{Confidence, Reason, Suggestion};
 
 use crate::attack::ids::{classify, IdShape};
 use crate::checks::TechniqueChooser;
-use crate::lint::Project;
+use crate::project::Project;
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::platform::rule_platform;
 use facts::RuleFacts;

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::checks::Diagnostic;
 use wazuh_mitre::config::Config;
-use wazuh_mitre::lint::{LoadOptions, Project, Summary};
+use wazuh_mitre::lint::Summary;
+use wazuh_mitre::project::{LoadOptions, Project};
 use wazuh_mitre::report::{self, Format};
 
 pub fn project(paths: &[PathBuf], rulesets: &[PathBuf], config: Config) -> Project {

@@ -34,6 +34,17 @@ pub fn real_rulesets() -> Option<Vec<PathBuf>> {
     })
 }
 
+/// A file of `../shared/attack` (a STIX bundle, or the 19.2 extract) as JSON: read here,
+/// independently of the tool's own importer. Call after `shared()` said it is there.
+pub fn attack_json(file: &str) -> serde_json::Value {
+    let path = shared()
+        .expect("../shared is there: the caller asked first")
+        .join("attack")
+        .join(file);
+    serde_json::from_slice(&std::fs::read(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 pub mod cli;
 pub mod lint;
 pub mod mutate;
