@@ -1,7 +1,7 @@
 //! The generated pages of docs/ are what the code generates now: a check added or its doc
 //! comment changed without `cargo run -p wazuh-mitre-dev --bin gen-docs` fails here.
 
-#[path = "../dev/src/rules_docs.rs"]
+#[path = "../../dev/src/rules_docs.rs"]
 mod rules_docs;
 
 #[test]

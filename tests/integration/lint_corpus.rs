@@ -1,9 +1,7 @@
 //! `lint` over the real rulesets: exactly the real ATT&CK findings, computed here from the
 //! ATT&CK data and the files, not pasted from an earlier run.
 
-mod common;
-
-use common::lint::{project, select};
+use crate::common::lint::{project, select};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -41,7 +39,7 @@ fn no_custom_range() -> Config {
 
 #[test]
 fn stock_ruleset_gives_exactly_the_real_attack_findings() {
-    let Some(dir) = common::stock_rules() else {
+    let Some(dir) = crate::common::stock_rules() else {
         return;
     };
     let p = project(std::slice::from_ref(&dir), &[], no_custom_range());
@@ -186,7 +184,7 @@ fn stock_ruleset_gives_exactly_the_real_attack_findings() {
 
 #[test]
 fn stock_ruleset_with_itself_as_ruleset_has_no_parent_problems() {
-    let Some(dir) = common::stock_rules() else {
+    let Some(dir) = crate::common::stock_rules() else {
         return;
     };
     let p = project(
@@ -201,7 +199,7 @@ fn stock_ruleset_with_itself_as_ruleset_has_no_parent_problems() {
 
 #[test]
 fn community_rulesets() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let dir = shared.join("corpus/community");
@@ -303,7 +301,7 @@ fn community_rulesets() {
 /// comes in, is what one thread finds.
 #[test]
 fn checks_on_every_core_find_what_one_thread_finds() {
-    let Some(paths) = common::real_rulesets() else {
+    let Some(paths) = crate::common::real_rulesets() else {
         return;
     };
     // The default configuration: the custom-range check adds a finding for most rules.

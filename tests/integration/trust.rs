@@ -1,13 +1,11 @@
 //! Issue 8's regressions: each case a new user hit where we disagreed with the manager or
 //! gave a false error or a false pass. Where the manager's reader decides, the case is also
-//! run through os_xml itself (tests/common/oracle.rs), so the expected verdict is the
+//! run through os_xml itself (tests/integration/common/oracle.rs), so the expected verdict is the
 //! manager's, not ours.
 
-mod common;
-
-use common::cli::{lint_concise, run, run_json};
-use common::oracle::manager_reads;
-use common::write;
+use crate::common::cli::{lint_concise, run, run_json};
+use crate::common::oracle::manager_reads;
+use crate::common::write;
 use std::path::Path;
 use wazuh_mitre::ruleset::read::parse_bytes;
 
@@ -202,7 +200,7 @@ fn attack_show_gives_one_answer_in_both_formats() {
 /// Technique ids active in a STIX bundle of ../shared, with their names, read here
 /// independently of the tool's own importer.
 fn stix_techniques(file: &str, active_only: bool) -> std::collections::HashMap<String, String> {
-    let v = common::attack_json(file);
+    let v = crate::common::attack_json(file);
     let mut out = std::collections::HashMap::new();
     for o in v["objects"].as_array().unwrap() {
         if o["type"] != "attack-pattern" {
@@ -226,12 +224,13 @@ fn stix_techniques(file: &str, active_only: bool) -> std::collections::HashMap<S
 
 #[test]
 fn suggestions_are_ids_the_managers_attack_knows_with_their_own_names() {
-    let Some(stock) = common::stock_rules() else {
+    let Some(stock) = crate::common::stock_rules() else {
         return;
     };
     let known = stix_techniques("enterprise-attack-13.1.json", true);
     let newer = stix_techniques("enterprise-attack-18.1.json", false);
-    let extract: serde_json::Value = common::attack_json("enterprise-attack-19.2-extract.json");
+    let extract: serde_json::Value =
+        crate::common::attack_json("enterprise-attack-19.2-extract.json");
     let v = run_json(
         &[
             "suggest",
@@ -272,11 +271,11 @@ fn suggestions_are_ids_the_managers_attack_knows_with_their_own_names() {
 #[test]
 fn the_pre_commit_example_works_as_written() {
     let example: serde_yaml::Value = serde_yaml::from_slice(
-        &std::fs::read(common::repo().join("examples/.pre-commit-config.yaml")).unwrap(),
+        &std::fs::read(crate::common::repo().join("examples/.pre-commit-config.yaml")).unwrap(),
     )
     .unwrap();
     let manifest: serde_yaml::Value = serde_yaml::from_slice(
-        &std::fs::read(common::repo().join(".pre-commit-hooks.yaml")).unwrap(),
+        &std::fs::read(crate::common::repo().join(".pre-commit-hooks.yaml")).unwrap(),
     )
     .unwrap();
     let published: Vec<&str> = manifest
@@ -311,11 +310,11 @@ fn the_pre_commit_example_works_as_written() {
 
 #[test]
 fn a_tactic_renamed_since_the_managers_attack_is_named_both_ways() {
-    if common::shared().is_none() {
+    if crate::common::shared().is_none() {
         return;
     }
     // TA0005's name in the manager's 13.1 bundle and in the 19.2 extract, read here.
-    let v13: serde_json::Value = common::attack_json("enterprise-attack-13.1.json");
+    let v13: serde_json::Value = crate::common::attack_json("enterprise-attack-13.1.json");
     let old = v13["objects"]
         .as_array()
         .unwrap()
@@ -327,7 +326,7 @@ fn a_tactic_renamed_since_the_managers_attack_is_named_both_ways() {
         .as_str()
         .unwrap()
         .to_string();
-    let v19: serde_json::Value = common::attack_json("enterprise-attack-19.2-extract.json");
+    let v19: serde_json::Value = crate::common::attack_json("enterprise-attack-19.2-extract.json");
     let new = v19["tactics"]
         .as_array()
         .unwrap()
@@ -357,7 +356,7 @@ fn lint_lines(args: &[&str]) -> String {
 
 #[test]
 fn with_no_ruleset_the_embedded_stock_index_stands_in_for_the_real_one() {
-    let Some(stock) = common::stock_rules() else {
+    let Some(stock) = crate::common::stock_rules() else {
         return;
     };
     let stock = stock.to_str().unwrap();

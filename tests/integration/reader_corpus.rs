@@ -1,7 +1,5 @@
 //! The reader over the real Wazuh 4.14.7 ruleset and the community rulesets.
 
-mod common;
-
 use std::path::PathBuf;
 use wazuh_mitre::ruleset::load::{LoadEvent, LoadReplay, Workspace};
 use wazuh_mitre::ruleset::read::read_path;
@@ -12,7 +10,7 @@ fn xml_files(dir: &std::path::Path) -> Vec<PathBuf> {
 }
 
 fn read_stock() -> Option<Vec<RuleFile>> {
-    let dir = common::stock_rules()?;
+    let dir = crate::common::stock_rules()?;
     Some(
         xml_files(&dir)
             .iter()
@@ -114,7 +112,7 @@ fn stock_spot_checks() {
 
 #[test]
 fn stock_load_order_replay_finds_only_the_self_parent() {
-    let Some(dir) = common::stock_rules() else {
+    let Some(dir) = crate::common::stock_rules() else {
         return;
     };
     let ws = Workspace::load(&[], &[dir]).unwrap();
@@ -140,7 +138,7 @@ fn stock_load_order_replay_finds_only_the_self_parent() {
 
 #[test]
 fn every_stock_decoder_file_reads() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let files = xml_files(&shared.join("corpus/wazuh-4.14.7/decoders"));
@@ -154,7 +152,7 @@ fn every_stock_decoder_file_reads() {
 
 #[test]
 fn community_broken_files_give_located_errors_and_the_rest_read() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let dir = shared.join("corpus/community");

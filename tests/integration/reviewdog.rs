@@ -3,14 +3,12 @@
 //! suggestion of `fix --format rdjson` to the original bytes gives exactly the file
 //! `fix --write` writes with the same flags: one code path.
 
-mod common;
-
-use common::cli::run;
+use crate::common::cli::run;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn schema(path: &str) -> Option<jsonschema::Validator> {
-    let shared = common::shared()?;
+    let shared = crate::common::shared()?;
     let v: Value =
         serde_json::from_slice(&std::fs::read(shared.join("formats").join(path)).unwrap()).unwrap();
     Some(jsonschema::validator_for(&v).unwrap_or_else(|e| panic!("{path}: {e}")))
@@ -121,7 +119,7 @@ fn apply(original: &[u8], doc: &Value) -> Vec<u8> {
 }
 
 fn fixture_dirs() -> Vec<PathBuf> {
-    common::subfolders("tests/fixtures/fix")
+    crate::common::subfolders("tests/fixtures/fix")
 }
 
 fn flags(dir: &Path) -> Vec<String> {

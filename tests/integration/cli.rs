@@ -1,14 +1,12 @@
 //! The binary as users run it: exit statuses, formats, configuration errors.
 
-mod common;
-
-use common::lint::{assert_snapshot, project, render};
+use crate::common::lint::{assert_snapshot, project, render};
 use std::path::{Path, PathBuf};
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
 use wazuh_mitre::report::Format;
 
-use common::cli::{lint_concise, run, run_json};
+use crate::common::cli::{lint_concise, run, run_json};
 
 #[test]
 fn example_output_snapshots() {
@@ -301,7 +299,7 @@ fn attack_subcommand() {
 
 #[test]
 fn attack_data_loads_a_newer_bundle() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let bundle = shared.join("attack/enterprise-attack-18.1.json");

@@ -2,10 +2,8 @@
 //! meets it. Expected values come from the files, ATT&CK's bundles and the manager's rules,
 //! never from the tool's own output.
 
-mod common;
-
-use common::cli::{run, run_json};
-use common::write;
+use crate::common::cli::{run, run_json};
+use crate::common::write;
 use std::collections::HashMap;
 
 /// A technique as one ATT&CK bundle of ../shared records it, read here independently.
@@ -18,7 +16,7 @@ struct Known {
 
 /// ATT&CK 13.1 (the manager's), from MITRE's STIX bundle.
 fn stix_13_1() -> HashMap<String, Known> {
-    let path = common::shared()
+    let path = crate::common::shared()
         .unwrap()
         .join("attack/enterprise-attack-13.1.json");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
@@ -50,7 +48,7 @@ fn stix_13_1() -> HashMap<String, Known> {
 
 /// ATT&CK 19.2 (the newest embedded), from the field extract.
 fn extract_19_2() -> HashMap<String, Known> {
-    let v = common::attack_json("enterprise-attack-19.2-extract.json");
+    let v = crate::common::attack_json("enterprise-attack-19.2-extract.json");
     v["techniques"]
         .as_object()
         .unwrap()
@@ -100,7 +98,7 @@ fn expected_applicability(
 
 #[test]
 fn a_revoked_id_is_replaced_safely_only_where_the_manager_shows_the_same_meaning() {
-    if common::shared().is_none() {
+    if crate::common::shared().is_none() {
         return;
     }
     let newest = extract_19_2();
@@ -184,7 +182,7 @@ fn fix_write_keeps_an_id_whose_replacement_means_another_technique_on_the_manage
 
 /// `lint ARGS...` as pre-commit runs it (concise output), in `dir`.
 fn lint_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = common::cli::bin()
+    let out = crate::common::cli::bin()
         .current_dir(dir)
         .args([
             "lint",
@@ -332,7 +330,7 @@ fn decoders_are_named_and_skipped_and_never_pass_as_rules() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("holds no rules"), "{err}");
     // The stock decoders folder.
-    if let Some(shared) = common::shared() {
+    if let Some(shared) = crate::common::shared() {
         let decoders = shared.join("corpus/wazuh-4.14.7/decoders");
         let (code, out, err) = lint_in(dir.path(), &[decoders.to_str().unwrap()]);
         assert_eq!(code, 2, "{out}{err}");
@@ -369,7 +367,7 @@ fn a_baseline_reports_only_new_findings_and_its_obsolete_entries() {
         b"baseline: .wazuh-mitre-baseline.json\n",
     );
     let lint = |extra: &[&str]| {
-        let out = common::cli::bin()
+        let out = crate::common::cli::bin()
             .current_dir(dir.path())
             .args(["lint", "--no-default-ruleset", "--format", "concise"])
             .args(extra)
@@ -513,7 +511,7 @@ fn an_xml_declaration_is_removed_by_a_safe_fix_and_the_manager_then_reads_the_fi
     let dir = tempfile::tempdir().unwrap();
     let rules = group(&[rule(100100, None, "r")]);
     let text = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n{rules}");
-    assert!(!common::oracle::manager_reads(text.as_bytes()));
+    assert!(!crate::common::oracle::manager_reads(text.as_bytes()));
     let file = write(dir.path(), "local_rules.xml", text.as_bytes());
     let (code, out, _) = lint_in(dir.path(), &["local_rules.xml"]);
     assert_eq!(code, 2, "{out}");
@@ -528,7 +526,7 @@ fn an_xml_declaration_is_removed_by_a_safe_fix_and_the_manager_then_reads_the_fi
     assert_eq!(code, 0, "{err}");
     let after = std::fs::read_to_string(&file).unwrap();
     assert_eq!(after, rules);
-    assert!(common::oracle::manager_reads(after.as_bytes()));
+    assert!(crate::common::oracle::manager_reads(after.as_bytes()));
 }
 
 #[test]
@@ -624,7 +622,7 @@ fn compare_names_every_rule_whose_tags_changed_even_where_coverage_did_not() {
 
 #[test]
 fn every_suggestion_names_its_tactics_and_a_held_back_high_score_says_why() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let community = shared.join("corpus/community");
@@ -684,12 +682,12 @@ fn attack_show_gives_the_description_and_takes_tactic_ids() {
 
 #[test]
 fn gaps_leave_out_what_no_log_can_see_and_keep_to_the_platform() {
-    if common::shared().is_none() {
+    if crate::common::shared().is_none() {
         return;
     }
     // ATT&CK 13.1's detection text of each technique, read here: the PRE techniques whose
     // detection "will take place outside the visibility of the target organization".
-    let v: serde_json::Value = common::attack_json("enterprise-attack-13.1.json");
+    let v: serde_json::Value = crate::common::attack_json("enterprise-attack-13.1.json");
     let outside: std::collections::BTreeSet<String> = v["objects"]
         .as_array()
         .unwrap()

@@ -2,16 +2,14 @@
 //! (concise output), `ok.xml` none of that check. A `ruleset/` folder beside them is loaded
 //! as `--ruleset`.
 
-mod common;
-
-use common::lint::{assert_snapshot, project, render, select};
+use crate::common::lint::{assert_snapshot, project, render, select};
 use std::path::PathBuf;
 use wazuh_mitre::checks::registry::{all_infos, find_info};
 use wazuh_mitre::config::Config;
 use wazuh_mitre::report::Format;
 
 fn fixture_dirs() -> Vec<PathBuf> {
-    common::subfolders("tests/fixtures/checks")
+    crate::common::subfolders("tests/fixtures/checks")
 }
 
 #[test]

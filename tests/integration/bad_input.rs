@@ -2,11 +2,9 @@
 //! error, exit 2, the other files still processed, nothing written). Where the manager's
 //! reader decides the verdict, it is checked against os_xml itself.
 
-mod common;
-
-use common::cli::{lint_concise, run};
-use common::oracle::manager_reads;
-use common::write;
+use crate::common::cli::{lint_concise, run};
+use crate::common::oracle::manager_reads;
+use crate::common::write;
 use std::path::Path;
 
 const GOOD: &str = "<group name=\"g\">\n  <rule id=\"100001\" level=\"5\">\n    <if_sid>5716</if_sid>\n    <description>x</description>\n    <mitre><id>T1086</id></mitre>\n  </rule>\n</group>\n";

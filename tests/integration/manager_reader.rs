@@ -6,10 +6,10 @@
 //! the rules our model holds must be the ones in the manager's tree: same ids, levels,
 //! parents and descriptions. When the two disagree, the manager is right.
 
-mod common;
-
-use common::mutate::{mutate_bytes, Rng};
-use common::oracle::{harness, manager_tree, manager_view, model_text, our_view, ManagerElement};
+use crate::common::mutate::{mutate_bytes, Rng};
+use crate::common::oracle::{
+    harness, manager_tree, manager_view, model_text, our_view, ManagerElement,
+};
 use std::path::{Path, PathBuf};
 use wazuh_mitre::ruleset::model::{ParentKind, RuleFile};
 use wazuh_mitre::ruleset::read::parse_bytes;
@@ -165,7 +165,7 @@ fn same_rules(tree: &[ManagerElement], model: &RuleFile) -> Result<(), String> {
 #[test]
 fn every_real_file_reads_as_the_manager_reads_it() {
     let Some(h) = harness() else { return };
-    let shared = common::shared().unwrap();
+    let shared = crate::common::shared().unwrap();
     let mut files = Vec::new();
     xml_files(&shared.join("corpus"), &mut files);
     assert!(
@@ -182,8 +182,8 @@ fn every_real_file_reads_as_the_manager_reads_it() {
 fn every_fixture_and_example_reads_as_the_manager_reads_it() {
     let Some(h) = harness() else { return };
     let mut files = Vec::new();
-    xml_files(&common::repo().join("tests/fixtures"), &mut files);
-    xml_files(&common::repo().join("examples"), &mut files);
+    xml_files(&crate::common::repo().join("tests/fixtures"), &mut files);
+    xml_files(&crate::common::repo().join("examples"), &mut files);
     assert!(files.len() > 20);
     assert_agree(h, &files);
 }
@@ -191,10 +191,13 @@ fn every_fixture_and_example_reads_as_the_manager_reads_it() {
 #[test]
 fn mutated_files_read_as_the_manager_reads_them() {
     let Some(h) = harness() else { return };
-    let shared = common::shared().unwrap();
+    let shared = crate::common::shared().unwrap();
     let stock = shared.join("corpus/wazuh-4.14.7/rules");
     let mut sources =
-        vec![std::fs::read_to_string(common::repo().join("examples/local_rules.xml")).unwrap()];
+        vec![
+            std::fs::read_to_string(crate::common::repo().join("examples/local_rules.xml"))
+                .unwrap(),
+        ];
     for name in [
         "0910-ms-exchange-proxylogon_rules.xml",
         "0915-win-powershell_rules.xml",

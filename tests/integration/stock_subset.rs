@@ -6,9 +6,7 @@
 //! children of its ids and groups (by name, by pattern, mistyped), copies of its ids and
 //! overwrites of them, a few rules per file so each run sees different files.
 
-mod common;
-
-use common::lint::render;
+use crate::common::lint::render;
 use std::path::{Path, PathBuf};
 use wazuh_mitre::checks::registry::Selection;
 use wazuh_mitre::config::Config;
@@ -67,16 +65,16 @@ fn assert_same(paths: &[PathBuf]) -> (usize, usize) {
 
 #[test]
 fn the_example_and_every_fixture_lint_alike_with_only_the_needed_stock_files() {
-    let (all, needed) = assert_same(&[common::repo().join("examples/local_rules.xml")]);
+    let (all, needed) = assert_same(&[crate::common::repo().join("examples/local_rules.xml")]);
     // Not vacuous: the example sees a part of the stock ruleset, not all of it.
     assert!(
         all > 150 && needed > 0 && needed < all / 4,
         "{all} {needed}"
     );
     let mut changed = 0;
-    for dir in common::subfolders("tests/fixtures/checks")
+    for dir in crate::common::subfolders("tests/fixtures/checks")
         .into_iter()
-        .chain(common::subfolders("tests/fixtures/fix"))
+        .chain(crate::common::subfolders("tests/fixtures/fix"))
     {
         assert_same(std::slice::from_ref(&dir));
         changed += fixes(&[dir], StockFiles::Needed).len();
@@ -86,7 +84,7 @@ fn the_example_and_every_fixture_lint_alike_with_only_the_needed_stock_files() {
 
 #[test]
 fn every_community_file_lints_alike_with_only_the_needed_stock_files() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let mut files: Vec<PathBuf> = Vec::new();
@@ -177,7 +175,7 @@ fn leaning_rules(stock: &Path) -> Vec<String> {
 
 #[test]
 fn rules_leaning_on_every_part_of_the_stock_ruleset_lint_alike() {
-    let Some(stock) = common::stock_rules() else {
+    let Some(stock) = crate::common::stock_rules() else {
         return;
     };
     let rules = leaning_rules(&stock);
@@ -186,7 +184,7 @@ fn rules_leaning_on_every_part_of_the_stock_ruleset_lint_alike() {
     std::fs::create_dir_all(&dir).unwrap();
     // A few rules per file: each run sees its own part of the stock ruleset.
     for (n, chunk) in rules.chunks(12).enumerate() {
-        let path = common::write(
+        let path = crate::common::write(
             &dir,
             &format!("leaning_{n:03}.xml"),
             format!("<group name=\"local,\">\n{}</group>\n", chunk.concat()).as_bytes(),

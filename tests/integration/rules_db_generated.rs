@@ -2,18 +2,17 @@
 //! `../shared` (MITRE's bundles, the stock Wazuh ruleset), so the embedded data can always be
 //! traced to its source.
 
-mod common;
-
 #[test]
 fn committed_attack_tables_match_a_fresh_generation() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let files = wazuh_mitre::attack::generate::generate(&shared.join("attack")).unwrap();
     assert_eq!(files.len(), 5);
     for (name, contents) in files {
-        let committed = std::fs::read_to_string(common::repo().join("rules-db/attack").join(&name))
-            .unwrap_or_else(|e| panic!("rules-db/attack/{name}: {e}"));
+        let committed =
+            std::fs::read_to_string(crate::common::repo().join("rules-db/attack").join(&name))
+                .unwrap_or_else(|e| panic!("rules-db/attack/{name}: {e}"));
         assert!(
             committed == contents,
             "rules-db/attack/{name} differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
@@ -23,13 +22,14 @@ fn committed_attack_tables_match_a_fresh_generation() {
 
 #[test]
 fn committed_stock_index_matches_a_fresh_generation() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     use wazuh_mitre::ruleset::stock;
     let fresh = stock::generate(&shared.join(stock::SHARED_RULES), stock::SOURCE).unwrap();
     let committed =
-        std::fs::read_to_string(common::repo().join("rules-db/stock/wazuh-4.14.7.json")).unwrap();
+        std::fs::read_to_string(crate::common::repo().join("rules-db/stock/wazuh-4.14.7.json"))
+            .unwrap();
     assert!(
         committed == fresh,
         "rules-db/stock/wazuh-4.14.7.json differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
@@ -38,13 +38,14 @@ fn committed_stock_index_matches_a_fresh_generation() {
 
 #[test]
 fn committed_atomic_table_matches_a_fresh_generation() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     use wazuh_mitre::coverage::atomic;
     let fresh = atomic::generate(&shared.join(atomic::SHARED_INDEX)).unwrap();
     let committed =
-        std::fs::read_to_string(common::repo().join("rules-db/atomic/atomic-tests.json")).unwrap();
+        std::fs::read_to_string(crate::common::repo().join("rules-db/atomic/atomic-tests.json"))
+            .unwrap();
     assert!(
         committed == fresh,
         "rules-db/atomic/atomic-tests.json differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
@@ -66,16 +67,17 @@ fn committed_atomic_table_matches_a_fresh_generation() {
 
 #[test]
 fn committed_detections_table_matches_a_fresh_generation() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     use wazuh_mitre::suggest::public_table;
     let db = wazuh_mitre::attack::AttackDb::embedded();
     let fresh =
         public_table::generate(&shared.join(public_table::SHARED_DIR), db.latest()).unwrap();
-    let committed =
-        std::fs::read_to_string(common::repo().join("rules-db/detections/public-detections.json"))
-            .unwrap();
+    let committed = std::fs::read_to_string(
+        crate::common::repo().join("rules-db/detections/public-detections.json"),
+    )
+    .unwrap();
     assert!(
         committed == fresh,
         "rules-db/detections/public-detections.json differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"

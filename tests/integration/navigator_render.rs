@@ -6,9 +6,7 @@
 //! mitreattack-python: `.ci/run` makes one and names it in WAZUH_MITRE_NAVLAYERS_PYTHON;
 //! elsewhere the test skips with a notice.
 
-mod common;
-
-use common::cli::run;
+use crate::common::cli::run;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -31,7 +29,7 @@ fn covered_techniques_look_covered_when_mitres_library_draws_the_layer() {
         eprintln!("notice: WAZUH_MITRE_NAVLAYERS_PYTHON not set; skipping the navlayers rendering");
         return;
     };
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -46,10 +44,10 @@ fn covered_techniques_look_covered_when_mitres_library_draws_the_layer() {
         stock.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    let layer_path = common::write(dir.path(), "layer.json", layer_text.as_bytes());
+    let layer_path = crate::common::write(dir.path(), "layer.json", layer_text.as_bytes());
     let layer: Value = serde_json::from_str(&layer_text).unwrap();
     let out = std::process::Command::new(python)
-        .arg(common::repo().join("tests/navigator/render_layer.py"))
+        .arg(crate::common::repo().join("tests/navigator/render_layer.py"))
         .arg(&layer_path)
         .arg(shared.join("attack/enterprise-attack-18.1.json"))
         .arg(dir.path().join("layer.svg"))

@@ -1,9 +1,7 @@
 //! `fix`: fixture pairs per fix kind (before.xml -> after.xml, options in `args`),
 //! idempotence, the verification guard, and the bulk acceptance over copies of the corpora.
 
-mod common;
-
-use common::lint::{assert_snapshot, project};
+use crate::common::lint::{assert_snapshot, project};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use wazuh_mitre::checks::registry::Selection;
@@ -41,7 +39,7 @@ fn fixed(path: &Path, opts: &FixOptions) -> (String, Project) {
 
 #[test]
 fn fixture_pairs() {
-    let dirs = common::subfolders("tests/fixtures/fix");
+    let dirs = crate::common::subfolders("tests/fixtures/fix");
     assert!(dirs.len() >= 17);
     for dir in dirs {
         let args = std::fs::read_to_string(dir.join("args")).unwrap();
@@ -199,7 +197,7 @@ fn copy_tree(from: &Path, to: &Path) {
 /// The acceptance over copies of the stock and community rulesets.
 #[test]
 fn bulk_fix_over_the_corpora() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -292,7 +290,7 @@ fn bulk_fix_over_the_corpora() {
 /// community rulesets and every fixture, with safe and with selected fixes.
 #[test]
 fn later_passes_keep_the_replay_lint_only_fixed_files_and_plan_the_same() {
-    let Some(mut inputs) = common::real_rulesets() else {
+    let Some(mut inputs) = crate::common::real_rulesets() else {
         return;
     };
     inputs.push(PathBuf::from("tests/fixtures"));

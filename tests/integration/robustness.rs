@@ -1,9 +1,7 @@
 //! Never a panic, on any input: the reader, the checks and the fix planner over mutated
 //! copies of real rule files (truncations, byte flips, inserted markup), deterministically.
 
-mod common;
-
-use common::mutate::{mutate, Rng};
+use crate::common::mutate::{mutate, Rng};
 
 use std::path::PathBuf;
 use wazuh_mitre::checks::registry::Selection;
@@ -36,7 +34,7 @@ fn check_model(text: &str) {
 fn mutated_rule_files_never_panic_the_reader() {
     let mut sources: Vec<String> =
         vec![std::fs::read_to_string("examples/local_rules.xml").unwrap()];
-    if let Some(stock) = common::stock_rules() {
+    if let Some(stock) = crate::common::stock_rules() {
         for name in [
             "0910-ms-exchange-proxylogon_rules.xml",
             "0915-win-powershell_rules.xml",

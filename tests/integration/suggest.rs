@@ -1,9 +1,7 @@
 //! The suggester: hint schema, each evidence source on fixtures with known answers,
 //! determinism, leave-one-out, and its measured quality on the real rulesets.
 
-mod common;
-
-use common::lint::project;
+use crate::common::lint::project;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use wazuh_mitre::attack::AttackDb;
@@ -315,7 +313,7 @@ fn suggestions_are_deterministic() {
 
 /// The community rulesets as the linted files, no ruleset (None without `../shared`).
 fn community() -> Option<Project> {
-    let shared = common::shared()?;
+    let shared = crate::common::shared()?;
     Some(project(
         &[shared.join("corpus/community")],
         &[],
@@ -356,7 +354,7 @@ fn total(rows: &[EvalRow]) -> &EvalRow {
 /// The targets, measured on the stock ruleset with itself as `--ruleset`.
 #[test]
 fn eval_on_the_stock_ruleset_meets_the_targets() {
-    let Some(dir) = common::stock_rules() else {
+    let Some(dir) = crate::common::stock_rules() else {
         return;
     };
     let p = project(
@@ -391,7 +389,7 @@ fn eval_on_the_community_rulesets_without_a_ruleset() {
 
 #[test]
 fn public_detections_lend_techniques_and_name_their_authors() {
-    let v = common::cli::run_json(
+    let v = crate::common::cli::run_json(
         &[
             "suggest",
             "--no-default-ruleset",
@@ -459,7 +457,7 @@ fn named_software_lends_the_techniques_attack_says_it_uses() {
 /// The naming rule gets exactly its id, at high confidence too (its author said so).
 #[test]
 fn eval_reports_what_add_tags_would_write() {
-    let v = common::cli::run_json(
+    let v = crate::common::cli::run_json(
         &[
             "eval",
             "--cold",

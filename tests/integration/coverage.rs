@@ -2,9 +2,7 @@
 //! (tests/fixtures/coverage/), on the stock ruleset computed independently of the coverage
 //! code, and the Navigator layer checked against the 4.5 format.
 
-mod common;
-
-use common::cli::run;
+use crate::common::cli::run;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -292,10 +290,10 @@ fn platforms_keep_only_their_techniques() {
     let total = |v: &Value| v["summary"]["techniques_total"].as_u64().unwrap();
     assert!(total(&linux) < total(&all));
     // Every relevant cell is a Linux technique of ATT&CK 19.2 (read from the extract here).
-    if common::shared().is_none() {
+    if crate::common::shared().is_none() {
         return;
     }
-    let extract: Value = common::attack_json("enterprise-attack-19.2-extract.json");
+    let extract: Value = crate::common::attack_json("enterprise-attack-19.2-extract.json");
     for t in linux["tactics"].as_array().unwrap() {
         for c in t["techniques"]
             .as_array()
@@ -381,10 +379,10 @@ fn assert_layer(layer: &Value, tactics: &BTreeSet<String>) {
 
 #[test]
 fn the_navigator_layer_follows_the_format_and_the_versions_tactic_names() {
-    if common::shared().is_none() {
+    if crate::common::shared().is_none() {
         return;
     }
-    let extract: Value = common::attack_json("enterprise-attack-19.2-extract.json");
+    let extract: Value = crate::common::attack_json("enterprise-attack-19.2-extract.json");
     let v19: BTreeSet<String> = extract["tactics"]
         .as_array()
         .unwrap()
@@ -449,7 +447,7 @@ fn the_navigator_layer_follows_the_format_and_the_versions_tactic_names() {
 /// alone: rules that can alert, tags active in ATT&CK 13.1 (its STIX bundle), counted under
 /// their ATT&CK 19.2 id (the extract's revoked-by chain), rolled up to the parent technique.
 fn independent_stock_count(shared: &std::path::Path) -> Vec<(String, String, usize, usize)> {
-    let stix: Value = common::attack_json("enterprise-attack-13.1.json");
+    let stix: Value = crate::common::attack_json("enterprise-attack-13.1.json");
     let active13: BTreeSet<String> = stix["objects"]
         .as_array()
         .unwrap()
@@ -466,7 +464,7 @@ fn independent_stock_count(shared: &std::path::Path) -> Vec<(String, String, usi
         })
         .map(|r| r["external_id"].as_str().unwrap().to_string())
         .collect();
-    let extract: Value = common::attack_json("enterprise-attack-19.2-extract.json");
+    let extract: Value = crate::common::attack_json("enterprise-attack-19.2-extract.json");
     let techniques = extract["techniques"].as_object().unwrap();
     let current = |id: &str| -> Option<String> {
         let mut id = id.to_string();
@@ -541,7 +539,7 @@ fn independent_stock_count(shared: &std::path::Path) -> Vec<(String, String, usi
 
 #[test]
 fn stock_per_tactic_table_matches_an_independent_count_and_the_docs() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let expected = independent_stock_count(&shared);
@@ -561,7 +559,7 @@ fn stock_per_tactic_table_matches_an_independent_count_and_the_docs() {
         .collect();
     assert_eq!(ours, expected);
     // The table of docs/coverage.md, between its markers, is the same.
-    let page = std::fs::read_to_string(common::repo().join("docs/coverage.md")).unwrap();
+    let page = std::fs::read_to_string(crate::common::repo().join("docs/coverage.md")).unwrap();
     let table = page
         .split("<!-- stock-coverage -->")
         .nth(1)
@@ -576,7 +574,7 @@ fn stock_per_tactic_table_matches_an_independent_count_and_the_docs() {
 
 #[test]
 fn gaps_name_public_detections_of_the_technique_with_their_authors() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = crate::common::shared() else {
         return;
     };
     let (_, v, _) = coverage(&[

@@ -3,9 +3,7 @@
 //! installed (`.ci/run` installs it); `WAZUH_MITRE_REQUIRE_BROWSER=1` makes a missing browser
 //! a failure instead of a skip. The screenshot is left in the test target folder.
 
-mod common;
-
-use common::cli::run;
+use crate::common::cli::run;
 use std::process::Command;
 
 fn chromium() -> Option<String> {
@@ -27,7 +25,7 @@ fn chromium() -> Option<String> {
 
 #[test]
 fn the_html_report_shows_every_tactic_coloured_cells_and_a_cells_rules() {
-    let Some(stock) = common::stock_rules() else {
+    let Some(stock) = crate::common::stock_rules() else {
         return;
     };
     let Some(browser) = chromium() else { return };
