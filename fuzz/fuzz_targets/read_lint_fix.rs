@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut project) = Project::load(&opts, Config::default()) else { return };
     let _ = project.lint(&Selection::default(), None);
     // Safe fixes: no suggester to build, so thousands of inputs a second. `--add-tags` and
-    // the unsafe fixes go through the same planner and rewriter (tests/fix.rs covers them).
+    // the unsafe fixes go through the same planner and rewriter (tests/integration/fix.rs covers them).
     let fix = FixOptions::default();
     let first = plan(&mut project, &fix);
     for f in &first.files {

@@ -534,7 +534,8 @@ impl HintSet {
     }
 
     pub fn embedded() -> HintSet {
-        HintSet::parse(EMBEDDED).expect("embedded hints are valid (tests/suggest.rs checks them)")
+        HintSet::parse(EMBEDDED)
+            .expect("embedded hints are valid (tests/integration/suggest.rs checks them)")
     }
 
     /// Hints whose `text` pattern does not compile (the schema check: patterns compile only
