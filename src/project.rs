@@ -126,9 +126,10 @@ impl Project {
                 )));
             }
         }
-        let files = discover::expand_paths(&opts.paths).map_err(UsageError)?;
+        let usage = |e: discover::DiscoverError| UsageError(e.to_string());
+        let files = discover::expand_paths(&opts.paths).map_err(usage)?;
         let context = if opts.folder_context {
-            discover::folder_context(&opts.paths).map_err(UsageError)?
+            discover::folder_context(&opts.paths).map_err(usage)?
         } else {
             Vec::new()
         };
@@ -151,7 +152,7 @@ impl Project {
                 }
             },
         );
-        let mut ws = ws.map_err(UsageError)?;
+        let mut ws = ws.map_err(usage)?;
         if ws.linted_file_count() == 0 && ws.failures.is_empty() && !ws.skipped.is_empty() {
             // A decoders folder must not pass as "All checks passed: 0 rules".
             let named: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();

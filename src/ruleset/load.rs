@@ -126,7 +126,10 @@ impl Skipped {
 impl Workspace {
     /// Reads the ruleset folders (for context) and the linted files, in load order.
     /// Embedded ruleset files (the stock index) are put before them with `load_first`.
-    pub fn load(linted: &[PathBuf], ruleset_dirs: &[PathBuf]) -> Result<Workspace, String> {
+    pub fn load(
+        linted: &[PathBuf],
+        ruleset_dirs: &[PathBuf],
+    ) -> Result<Workspace, discover::DiscoverError> {
         Workspace::load_with_context(linted, &[], ruleset_dirs)
     }
 
@@ -136,7 +139,7 @@ impl Workspace {
         linted: &[PathBuf],
         context: &[PathBuf],
         ruleset_dirs: &[PathBuf],
-    ) -> Result<Workspace, String> {
+    ) -> Result<Workspace, discover::DiscoverError> {
         let mut ordered: Vec<(PathBuf, Origin)> = Vec::new();
         let mut seen: HashSet<PathBuf> = HashSet::new();
         let linted_canon: HashSet<PathBuf> = linted.iter().map(|p| canonical(p)).collect();
