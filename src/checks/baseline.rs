@@ -213,7 +213,8 @@ impl Baseline {
                 continue;
             }
             let lf = &ws.files[index].file;
-            let rule = rule_id.and_then(|id| lf.rules.iter().find(|r| r.id == Some(id)));
+            let at = rule_id.and_then(|id| lf.rules.iter().position(|r| r.id == Some(id)));
+            let rule = at.map(|i| &lf.rules[i]);
             let on = rule_id.map_or("the file".to_string(), |id| format!("rule {id}"));
             out.push(Diagnostic {
                 check: &UNUSED_BASELINE_ENTRY,
@@ -221,6 +222,7 @@ impl Baseline {
                 file: index,
                 span: rule.map_or(Span::new(0, 0), |r| r.open_tag),
                 rule_id: *rule_id,
+                rule: at.map(|i| i as u32),
                 message: format!(
                     "the baseline records {count} {code} on {on}, and {have} remain: update it with `wazuh-mitre lint --write-baseline`"
                 )

@@ -78,34 +78,60 @@ impl Edit {
     }
 }
 
+/// What a fix does to a file, as `fix`'s summary counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Writes an id (or other text) in place of what stands there.
+    ReplacesId,
+    /// Takes something out: an entry, a block, a comment, a declaration.
+    RemovesEntry,
+}
+
+impl Change {
+    /// Deletions remove; anything that writes text replaces.
+    fn of(edits: &[Edit]) -> Change {
+        if !edits.is_empty() && edits.iter().all(|e| e.replacement.is_empty()) {
+            Change::RemovesEntry
+        } else {
+            Change::ReplacesId
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Fix {
     pub applicability: Applicability,
     pub description: Cow<'static, str>,
     pub edits: Vec<Edit>,
+    pub change: Change,
 }
 
 impl Fix {
-    pub fn safe(description: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
+    fn new(
+        applicability: Applicability,
+        description: impl Into<Cow<'static, str>>,
+        edits: Vec<Edit>,
+    ) -> Self {
         Fix {
-            applicability: Applicability::Safe,
+            applicability,
             description: description.into(),
+            change: Change::of(&edits),
             edits,
         }
+    }
+    pub fn safe(description: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
+        Fix::new(Applicability::Safe, description, edits)
     }
     pub fn unsafe_(description: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
-        Fix {
-            applicability: Applicability::Unsafe,
-            description: description.into(),
-            edits,
-        }
+        Fix::new(Applicability::Unsafe, description, edits)
     }
     pub fn display_only(description: impl Into<Cow<'static, str>>) -> Self {
-        Fix {
-            applicability: Applicability::DisplayOnly,
-            description: description.into(),
-            edits: Vec::new(),
-        }
+        Fix::new(Applicability::DisplayOnly, description, Vec::new())
+    }
+    /// A fix that removes something by rewriting a stretch (a code out of a list).
+    pub fn removing(mut self) -> Self {
+        self.change = Change::RemovesEntry;
+        self
     }
 }
 
@@ -120,6 +146,8 @@ pub struct Diagnostic {
     pub file: usize,
     pub span: Span,
     pub rule_id: Option<u32>,
+    /// The rule's index in its file, for a finding on a rule.
+    pub rule: Option<u32>,
     /// Shared: a check often says the same of many rules (see [`shared_message`]).
     pub message: Arc<str>,
     /// Behind a pointer: most diagnostics have none, and a file of 300,000 rules has as many
@@ -169,6 +197,10 @@ impl Diagnostic {
     }
     pub fn name(&self) -> &'static str {
         self.check.name
+    }
+    /// Whether `check` found it.
+    pub fn is(&self, check: &super::CheckInfo) -> bool {
+        std::ptr::eq(self.check, check)
     }
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(Arc::new(fix));

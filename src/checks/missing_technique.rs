@@ -35,7 +35,7 @@ static SUGGEST: LazyLock<Arc<Fix>> = LazyLock::new(|| {
     ))
 });
 
-static INFO: CheckInfo = CheckInfo {
+pub static INFO: CheckInfo = CheckInfo {
     code: "WM001",
     name: "missing-technique",
     severity: Severity::Warning,

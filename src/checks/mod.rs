@@ -34,7 +34,9 @@ mod unknown_parent_group;
 mod unknown_technique;
 mod unknown_to_manager;
 
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Applicability, Change, Diagnostic, Edit, Fix, Severity};
+/// missing-technique's info: `fix --add-tags` tags the rules it reports.
+pub use missing_technique::INFO as MISSING_TECHNIQUE;
 
 use crate::attack::{AttackDb, AttackVersion};
 use crate::ruleset::load::{LoadReplay, Origin, RuleRef, Workspace};
@@ -158,6 +160,7 @@ impl<'a> Context<'a> {
             file: r.file(),
             span,
             rule_id: self.rule(r).id,
+            rule: Some(r.rule() as u32),
             message,
             fix: None,
         }

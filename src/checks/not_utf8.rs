@@ -47,6 +47,7 @@ impl Check for NotUtf8 {
                 file: i,
                 span: Span::new(at, at + 1),
                 rule_id: None,
+                rule: None,
                 message: "this byte is not UTF-8 (Latin-1?): the manager reads the file, but alerts show a replacement character; save the file as UTF-8".into(),
                 fix: None,
             });

@@ -38,6 +38,7 @@ impl Check for RuleFileStructure {
                     file: i,
                     span: p.span,
                     rule_id: None,
+                    rule: None,
                     message: p.value.as_str().into(),
                     fix: None,
                 });

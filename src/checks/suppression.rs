@@ -120,6 +120,7 @@ pub fn apply(
             file,
             span,
             rule_id,
+            rule: None,
             message: message.into(),
             fix: Some(std::sync::Arc::new(fix)),
         };
@@ -273,7 +274,8 @@ pub fn apply(
                 Some(list) => Fix::safe(
                     format!("remove `{}` from the list", x.text),
                     vec![Edit::replace(list, rest.join(", "))],
-                ),
+                )
+                .removing(),
                 None => Fix::display_only(format!("remove `{}`", x.text)),
             };
             kept.push(report(s.file, s.comment_span, s.rule_id, why(x), fix));

@@ -1,5 +1,7 @@
 //! Unified diffs of `fix`, coloured on a terminal, and its summaries.
 
+use crate::checks::Change;
+use crate::rewrite::plan::AppliedKind;
 use crate::rewrite::{FixPlan, FixedFile};
 use similar::{ChangeTag, TextDiff};
 
@@ -86,11 +88,10 @@ pub fn counts(plan: &FixPlan) -> Counts {
         ..Counts::default()
     };
     for a in plan.files.iter().flat_map(|f| &f.applied) {
-        match a.code {
-            "add-tags" => c.tags_added += a.added.len(),
-            "WM104" | "WM105" | "WM102" => c.ids_replaced += 1,
-            "WM101" if a.description.starts_with("write") => c.ids_replaced += 1,
-            _ => c.entries_removed += 1,
+        match a.kind {
+            AppliedKind::AddTags => c.tags_added += a.added.len(),
+            AppliedKind::Fix(Change::ReplacesId) => c.ids_replaced += 1,
+            AppliedKind::Fix(Change::RemovesEntry) => c.entries_removed += 1,
         }
     }
     c

@@ -5,12 +5,11 @@ use super::edits;
 use super::insert::add_block;
 use super::verify::verify;
 use crate::checks::registry::Selection;
-use crate::checks::{Applicability, Edit, TechniqueChooser};
+use crate::checks::{Applicability, Change, Edit, TechniqueChooser, MISSING_TECHNIQUE};
 use crate::project::Project;
 use crate::ruleset::load::{Origin, RuleRef};
-use crate::ruleset::span::Span;
 use crate::suggest::{tags_to_write, Confidence, Suggester};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 /// Fixes can enable further fixes (a replaced id becomes a duplicate), and tags added to one
@@ -41,11 +40,21 @@ impl Default for FixOptions {
     }
 }
 
+/// What an applied change did, as the summary counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppliedKind {
+    /// A check's fix.
+    Fix(Change),
+    /// A new `<mitre>` block with suggested techniques.
+    AddTags,
+}
+
 /// One change made to a file.
 #[derive(Debug, Clone)]
 pub struct Applied {
     /// The check code, or `add-tags`.
     pub code: &'static str,
+    pub kind: AppliedKind,
     pub rule_id: Option<u32>,
     pub description: String,
     pub applicability: Applicability,
@@ -133,13 +142,12 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             let suggester = wants_suggester(opts).then(|| Suggester::new(project));
             let chooser = suggester.as_ref().map(|s| s as &dyn TechniqueChooser);
             let mut untagged: Vec<RuleRef> = Vec::new();
-            let mut rule_at: HashMap<usize, HashMap<Span, usize>> = HashMap::new();
             for d in project.lint_files(&opts.selection, chooser, relint.as_deref()) {
                 if !fixable[d.file] || frozen.contains(&d.file) {
                     continue;
                 }
                 if let Some(told) = not_utf8.get_mut(&d.file) {
-                    let would_change = (d.code() == "WM001" && opts.add_tags)
+                    let would_change = (d.is(&MISSING_TECHNIQUE) && opts.add_tags)
                         || d.fix
                             .as_ref()
                             .is_some_and(|f| allowed(f.applicability, opts) && !f.edits.is_empty());
@@ -151,21 +159,8 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                     }
                     continue;
                 }
-                if d.code() == "WM001" {
-                    // Which rule: by its opening tag, indexed once per file (a file may hold
-                    // 300,000 rules; a scan per finding would be quadratic).
-                    let index = rule_at.entry(d.file).or_insert_with(|| {
-                        project.ws.files[d.file]
-                            .file
-                            .rules
-                            .iter()
-                            .enumerate()
-                            .map(|(i, r)| (r.open_tag, i))
-                            .collect()
-                    });
-                    if let Some(&rule) = index.get(&d.span) {
-                        untagged.push(RuleRef::new(d.file, rule));
-                    }
+                if let (true, Some(rule)) = (d.is(&MISSING_TECHNIQUE), d.rule) {
+                    untagged.push(RuleRef::new(d.file, rule as usize));
                 }
                 let Some(fix) = d
                     .fix
@@ -179,6 +174,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                         e.clone(),
                         Applied {
                             code: d.check.code,
+                            kind: AppliedKind::Fix(fix.change),
                             rule_id: d.rule_id,
                             description: fix.description.to_string(),
                             applicability: fix.applicability,
@@ -298,6 +294,7 @@ fn refused_file_fixes(project: &Project, opts: &FixOptions) -> Vec<FixedFile> {
                 after,
                 applied: vec![Applied {
                     code: UNREADABLE_FILE.code,
+                    kind: AppliedKind::Fix(fix.change),
                     rule_id: None,
                     description: fix.description.to_string(),
                     applicability: fix.applicability,
@@ -382,6 +379,7 @@ fn add_suggested_tags(
             edit,
             Applied {
                 code: "add-tags",
+                kind: AppliedKind::AddTags,
                 rule_id: rule.id,
                 description: format!("add {}", ids.join(", ")),
                 applicability: Applicability::Unsafe,
