@@ -2,6 +2,7 @@
 
 pub mod generate;
 pub mod ids;
+pub mod lookup;
 pub mod model;
 pub mod search;
 pub mod stix;

@@ -3,6 +3,7 @@
 //! Lint findings go through [`Finding`], one flat record with its path, text and line/column
 //! already resolved, so each renderer is a small function of a slice of findings.
 
+pub mod attack;
 pub mod concise;
 pub mod coverage;
 pub mod diff;
