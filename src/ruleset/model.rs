@@ -42,8 +42,10 @@ pub enum FileKind {
 /// Why a file could not be read as the manager would.
 #[derive(Debug, Clone)]
 pub enum ReadError {
-    /// The file could not be read from disk.
-    Io(String),
+    /// The file could not be read from disk (shared: a failure is cloned with its file).
+    Io(std::sync::Arc<std::io::Error>),
+    /// The file is longer than a span's offsets reach.
+    TooLarge { bytes: u64 },
     /// The manager's XML reader refuses it.
     Xml(super::xml::XmlError),
     /// The manager's XML reader refuses it, and the file is UTF-16, which is why.
@@ -56,8 +58,18 @@ impl ReadError {
     /// Byte offset in the original text, when the problem has a place.
     pub fn offset(&self) -> Option<usize> {
         match self {
-            ReadError::Io(_) => None,
+            ReadError::Io(_) | ReadError::TooLarge { .. } => None,
             ReadError::Xml(e) | ReadError::Utf16(e) | ReadError::Binary(e) => Some(e.offset),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io(e) => Some(e.as_ref()),
+            ReadError::Xml(e) | ReadError::Utf16(e) | ReadError::Binary(e) => Some(e),
+            ReadError::TooLarge { .. } => None,
         }
     }
 }
@@ -66,6 +78,10 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Io(e) => write!(f, "cannot read file: {e}"),
+            ReadError::TooLarge { bytes } => write!(
+                f,
+                "cannot read file: the file has {bytes} bytes; wazuh-mitre reads files of up to 4 GiB"
+            ),
             ReadError::Xml(e) => e.fmt(f),
             ReadError::Binary(e) => write!(
                 f,

@@ -26,7 +26,7 @@ pub fn read_path(path: &Path) -> Result<RuleFile, Box<LoadFailure>> {
         Box::new(LoadFailure {
             path: path.to_path_buf(),
             source: None,
-            error: ReadError::Io(e.to_string()),
+            error: ReadError::Io(std::sync::Arc::new(e)),
         })
     };
     // What `std::fs::read` does, with the size looked at before reading: a file too long
@@ -71,9 +71,7 @@ fn too_long(path: PathBuf, len: u64) -> Box<LoadFailure> {
     Box::new(LoadFailure {
         path,
         source: None,
-        error: ReadError::Io(format!(
-            "the file has {len} bytes; wazuh-mitre reads files of up to 4 GiB"
-        )),
+        error: ReadError::TooLarge { bytes: len },
     })
 }
 
