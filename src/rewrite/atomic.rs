@@ -7,6 +7,39 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Why a file was not written. Nothing was changed on disk in any case.
+#[derive(Debug)]
+pub enum WriteError {
+    /// A symbolic link that could not be followed to its file.
+    FollowLink(std::io::Error),
+    /// The file could not be read again before writing.
+    ReadAgain(std::io::Error),
+    /// The file changed on disk since it was read.
+    Changed,
+    /// Writing the temporary file, keeping the owner, or the rename failed.
+    Write(std::io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::FollowLink(e) => write!(f, "cannot follow the link: {e}"),
+            WriteError::ReadAgain(e) => write!(f, "cannot read it again: {e}"),
+            WriteError::Changed => f.write_str("it changed on disk since it was read; not written"),
+            WriteError::Write(e) => write!(f, "cannot write: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::FollowLink(e) | WriteError::ReadAgain(e) | WriteError::Write(e) => Some(e),
+            WriteError::Changed => None,
+        }
+    }
+}
+
 fn temp_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
@@ -16,20 +49,20 @@ fn temp_path(path: &Path) -> PathBuf {
 }
 
 /// Replaces `path` with `new_text`, provided it still holds `expected`.
-pub fn write_atomic(path: &Path, expected: &[u8], new_text: &str) -> Result<(), String> {
+pub fn write_atomic(path: &Path, expected: &[u8], new_text: &str) -> Result<(), WriteError> {
     // A link is written through: the file it points to is the one the manager reads.
     let target;
     let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        target = fs::canonicalize(path).map_err(|e| format!("cannot follow the link: {e}"))?;
+        target = fs::canonicalize(path).map_err(WriteError::FollowLink)?;
         target.as_path()
     } else {
         path
     };
-    let current = fs::read(path).map_err(|e| format!("cannot read it again: {e}"))?;
+    let current = fs::read(path).map_err(WriteError::ReadAgain)?;
     if current != expected {
-        return Err("it changed on disk since it was read; not written".into());
+        return Err(WriteError::Changed);
     }
-    let metadata = fs::metadata(path).map_err(|e| e.to_string())?;
+    let metadata = fs::metadata(path).map_err(WriteError::ReadAgain)?;
     let permissions = metadata.permissions();
     let tmp = temp_path(path);
     let result = (|| -> std::io::Result<()> {
@@ -49,14 +82,14 @@ pub fn write_atomic(path: &Path, expected: &[u8], new_text: &str) -> Result<(), 
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(format!("cannot write: {e}"));
+        return Err(WriteError::Write(e));
     }
     Ok(())
 }
 
 /// Writes a new file at `path` through a temporary file and a rename, so no reader sees it
 /// half-written; never over a file that appeared meanwhile.
-pub fn create_atomic(path: &Path, text: &str) -> Result<(), String> {
+pub fn create_atomic(path: &Path, text: &str) -> Result<(), WriteError> {
     let tmp = temp_path(path);
     let result = (|| -> std::io::Result<()> {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
@@ -72,7 +105,7 @@ pub fn create_atomic(path: &Path, text: &str) -> Result<(), String> {
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(format!("cannot write: {e}"));
+        return Err(WriteError::Write(e));
     }
     Ok(())
 }
@@ -125,7 +158,7 @@ mod tests {
             0o640
         );
         let err = write_atomic(&p, b"old", "newer").unwrap_err();
-        assert!(err.contains("changed on disk"));
+        assert!(matches!(err, WriteError::Changed), "{err}");
         assert_eq!(fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(
             fs::read_dir(&dir).unwrap().count(),
