@@ -37,39 +37,82 @@ fn fixed(path: &Path, opts: &FixOptions) -> (String, Project) {
     (text, p)
 }
 
-#[test]
-fn fixture_pairs() {
-    let dirs = crate::common::subfolders("tests/fixtures/fix");
-    assert!(dirs.len() >= 17);
-    for dir in dirs {
-        let args = std::fs::read_to_string(dir.join("args")).unwrap();
-        let opts = options(&args);
-        let before = dir.join("before.xml");
-        let (after, _) = fixed(&before, &opts);
-        assert_snapshot(&dir.join("after.xml"), &after);
-        // Idempotent: fixing the fixed text changes nothing.
-        let tmp = tempfile::tempdir().unwrap();
-        let again = tmp.path().join("before.xml");
-        std::fs::write(&again, &after).unwrap();
-        let (twice, _) = fixed(&again, &opts);
-        assert_eq!(
-            twice,
-            after,
-            "{}: a second run changed the file",
-            dir.display()
-        );
-        // Outside the <mitre> blocks, every byte is as it was (but an unused suppression
-        // comment is itself what gets removed).
-        if args.contains("touches-comments") {
-            continue;
-        }
-        assert_eq!(
-            strip_mitre(&read_path(&before).unwrap()),
-            strip_mitre(&read_path(&again).unwrap()),
-            "{}",
-            dir.display()
-        );
+/// A fix pair: `before.xml` fixed with the flags of `args` gives `after.xml`; fixing again
+/// changes nothing; nothing outside the `<mitre>` blocks moves.
+fn fixture_pair(name: &str) {
+    let dir = Path::new("tests/fixtures/fix").join(name);
+    let args = std::fs::read_to_string(dir.join("args")).unwrap();
+    let opts = options(&args);
+    let before = dir.join("before.xml");
+    let (after, _) = fixed(&before, &opts);
+    assert_snapshot(&dir.join("after.xml"), &after);
+    // Idempotent: fixing the fixed text changes nothing.
+    let tmp = tempfile::tempdir().unwrap();
+    let again = tmp.path().join("before.xml");
+    std::fs::write(&again, &after).unwrap();
+    let (twice, _) = fixed(&again, &opts);
+    assert_eq!(
+        twice,
+        after,
+        "{}: a second run changed the file",
+        dir.display()
+    );
+    // Outside the <mitre> blocks, every byte is as it was (but an unused suppression
+    // comment is itself what gets removed).
+    if args.contains("touches-comments") {
+        return;
     }
+    assert_eq!(
+        strip_mitre(&read_path(&before).unwrap()),
+        strip_mitre(&read_path(&again).unwrap()),
+        "{}",
+        dir.display()
+    );
+}
+
+/// One test per fix pair, so that one failing pair hides no other.
+macro_rules! fixture_pairs {
+    ($($test:ident => $name:literal,)*) => {
+        mod pairs {
+            $(#[test]
+            fn $test() {
+                super::fixture_pair($name);
+            })*
+        }
+
+        #[test]
+        fn every_fix_pair_has_a_test() {
+            let listed = [$($name),*];
+            let dirs = crate::common::subfolders("tests/fixtures/fix");
+            assert!(dirs.len() >= 17);
+            for dir in dirs {
+                let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+                assert!(listed.contains(&name.as_str()), "add `{name}` to fixture_pairs!");
+            }
+        }
+    };
+}
+
+fixture_pairs! {
+    add_tags => "add-tags",
+    add_tags_medium => "add-tags-medium",
+    add_tags_named => "add-tags-named",
+    bom => "bom",
+    crlf => "crlf",
+    deprecated => "deprecated",
+    duplicate => "duplicate",
+    empty_block => "empty-block",
+    keeps_manager_id => "keeps-manager-id",
+    multibyte => "multibyte",
+    no_final_newline => "no-final-newline",
+    normalise => "normalise",
+    os_xml_dialect => "os-xml-dialect",
+    redundant_parent => "redundant-parent",
+    revoked => "revoked",
+    stray_text => "stray-text",
+    tabs => "tabs",
+    tactic_in_id => "tactic-in-id",
+    unused_suppression => "unused-suppression",
 }
 
 /// The file's bytes with every `<mitre>` block removed (with its line when alone on it).
