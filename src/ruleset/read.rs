@@ -119,7 +119,7 @@ fn parse_with(
 
 /// Reads `bytes` (shown as `text`) from the whole tree of its XML.
 fn read_whole_tree(text: &str, bytes: &[u8]) -> Result<Contents, XmlError> {
-    xml::read(bytes).map(|doc| build(text, &doc, Vec::new()))
+    xml::read_keeping(bytes, names::name_bytes).map(|doc| build(text, &doc, Vec::new()))
 }
 
 /// Reads `bytes` (shown as `text`) into rules while the XML is being read, so a rule's
@@ -131,7 +131,7 @@ fn read_contents(text: &str, bytes: &[u8]) -> Result<Contents, XmlError> {
         rules: Vec::new(),
         group: None,
     };
-    match xml::read_streaming(bytes, &mut streamed) {
+    match xml::read_streaming(bytes, &mut streamed, names::name_bytes) {
         Ok(doc) => Ok(build(text, &doc, streamed.rules)),
         Err(_) => read_whole_tree(text, bytes),
     }
@@ -887,7 +887,7 @@ mod streaming_tests {
             rules: Vec::new(),
             group: None,
         };
-        let doc = xml::read_streaming(text.as_bytes(), &mut sink).unwrap();
+        let doc = xml::read_streaming(text.as_bytes(), &mut sink, xml::copy_name).unwrap();
         assert_eq!(sink.rules.len(), 1000);
         // The group and its attribute.
         assert_eq!(doc.nodes.len(), 2);

@@ -18,6 +18,7 @@ pub mod variables;
 pub use error::XmlError;
 
 use super::span::Span;
+use std::borrow::Cow;
 
 /// os_xml's limit on one piece of text (element name, content, attribute name or value).
 const MAX_SIZE: usize = 20_480;
@@ -116,16 +117,31 @@ impl<'a> XmlDocument<'a> {
     }
 }
 
+/// How the reader keeps an element's or attribute's name. The reader knows no vocabulary;
+/// its caller may hand one names it knows without a copy (the rule reader keeps the names
+/// of the rule syntax borrowed: `ruleset::names::name_bytes`).
+pub type NameKeeper = fn(&[u8]) -> Cow<'static, [u8]>;
+
+/// Keeps every name as a copy of its bytes.
+pub fn copy_name(raw: &[u8]) -> Cow<'static, [u8]> {
+    Cow::Owned(raw.to_vec())
+}
+
 /// Reads `bytes` as os_xml does, then applies `$VAR`s as `OS_ApplyVariables` does.
 pub fn read(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
-    let mut doc = parse(bytes)?;
+    read_keeping(bytes, copy_name)
+}
+
+/// [`read`], keeping names with `keep`.
+pub fn read_keeping(bytes: &[u8], keep: NameKeeper) -> Result<XmlDocument<'_>, XmlError> {
+    let mut doc = parse_with(bytes, None, keep).map(|(doc, _)| doc)?;
     variables::apply(&mut doc)?;
     Ok(doc)
 }
 
 /// Reads `bytes` as `OS_ReadXML` does, without applying variables.
 pub fn parse(bytes: &[u8]) -> Result<XmlDocument<'_>, XmlError> {
-    parse_with(bytes, None).map(|(doc, _)| doc)
+    parse_with(bytes, None, copy_name).map(|(doc, _)| doc)
 }
 
 /// Takes each child of a top-level `<group>` as soon as it is read, so that a file of
@@ -145,8 +161,9 @@ pub trait ChildSink<'a> {
 pub fn read_streaming<'a>(
     bytes: &'a [u8],
     sink: &mut dyn ChildSink<'a>,
+    keep: NameKeeper,
 ) -> Result<XmlDocument<'a>, XmlError> {
-    let (mut doc, mut applier) = parse_with(bytes, Some(sink))?;
+    let (mut doc, mut applier) = parse_with(bytes, Some(sink), keep)?;
     applier.advance(&mut doc, &[])?;
     applier.finish(&mut doc)?;
     Ok(doc)
@@ -155,8 +172,10 @@ pub fn read_streaming<'a>(
 fn parse_with<'a>(
     bytes: &'a [u8],
     sink: Option<&mut dyn ChildSink<'a>>,
+    keep: NameKeeper,
 ) -> Result<(XmlDocument<'a>, variables::Applier<'a>), XmlError> {
     let mut r = Reader {
+        keep,
         src: bytes,
         pos: 0,
         stash: Vec::with_capacity(STASH_LEN),
@@ -195,6 +214,8 @@ impl From<XmlError> for Stop {
 }
 
 struct Reader<'a, 's> {
+    /// How names are kept (see [`NameKeeper`]).
+    keep: NameKeeper,
     src: &'a [u8],
     /// The next byte of `src` to read.
     pos: usize,
@@ -331,7 +352,7 @@ impl<'a> Reader<'a, '_> {
         };
         self.doc.nodes.push(XmlNode {
             kind,
-            name: crate::ruleset::names::name_bytes(name),
+            name: (self.keep)(name),
             content: std::borrow::Cow::Borrowed(&[]),
             depth,
             line: self.line,
