@@ -200,26 +200,11 @@ fn attack_show_gives_one_answer_in_both_formats() {
 /// Technique ids active in a STIX bundle of ../shared, with their names, read here
 /// independently of the tool's own importer.
 fn stix_techniques(file: &str, active_only: bool) -> std::collections::HashMap<String, String> {
-    let v = crate::common::attack_json(file);
-    let mut out = std::collections::HashMap::new();
-    for o in v["objects"].as_array().unwrap() {
-        if o["type"] != "attack-pattern" {
-            continue;
-        }
-        if active_only && (o["revoked"] == true || o["x_mitre_deprecated"] == true) {
-            continue;
-        }
-        let id = o["external_references"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["source_name"] == "mitre-attack")
-            .and_then(|r| r["external_id"].as_str());
-        if let Some(id) = id {
-            out.insert(id.to_string(), o["name"].as_str().unwrap().to_string());
-        }
-    }
-    out
+    crate::common::stix_techniques(file)
+        .into_iter()
+        .filter(|t| t.active || !active_only)
+        .map(|t| (t.id, t.name))
+        .collect()
 }
 
 #[test]

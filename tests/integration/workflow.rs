@@ -16,34 +16,17 @@ struct Known {
 
 /// ATT&CK 13.1 (the manager's), from MITRE's STIX bundle.
 fn stix_13_1() -> HashMap<String, Known> {
-    let path = crate::common::shared()
-        .unwrap()
-        .join("attack/enterprise-attack-13.1.json");
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let mut out = HashMap::new();
-    for o in v["objects"].as_array().unwrap() {
-        if o["type"] != "attack-pattern" {
-            continue;
-        }
-        let id = o["external_references"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["source_name"] == "mitre-attack")
-            .and_then(|r| r["external_id"].as_str());
-        if let Some(id) = id {
-            let active = o["revoked"] != true && o["x_mitre_deprecated"] != true;
-            out.insert(
-                id.to_string(),
-                Known {
-                    name: o["name"].as_str().unwrap().to_string(),
-                    active,
-                    revoked_by: None,
-                },
-            );
-        }
-    }
-    out
+    crate::common::stix_techniques("enterprise-attack-13.1.json")
+        .into_iter()
+        .map(|t| {
+            let known = Known {
+                name: t.name,
+                active: t.active,
+                revoked_by: None,
+            };
+            (t.id, known)
+        })
+        .collect()
 }
 
 /// ATT&CK 19.2 (the newest embedded), from the field extract.
@@ -169,28 +152,15 @@ fn fix_write_keeps_an_id_whose_replacement_means_another_technique_on_the_manage
     let dir = tempfile::tempdir().unwrap();
     let text = "<group name=\"local,\">\n  <rule id=\"100100\" level=\"5\">\n    <match>x</match>\n    <description>DLL side-loading</description>\n    <mitre>\n      <id>T1574.002</id>\n      <id>T1574.001</id>\n    </mitre>\n  </rule>\n</group>\n";
     let file = write(dir.path(), "local_rules.xml", text.as_bytes());
-    let (code, _, err) = run(&[
-        "fix",
-        "--write",
-        "--no-default-ruleset",
-        "--isolated",
-        file.to_str().unwrap(),
-    ]);
+    let (code, _, err) = fix_write(&file);
     assert!(code == 0 || code == 1, "{err}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
 
-/// `lint ARGS...` as pre-commit runs it (concise output), in `dir`.
-fn lint_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+/// The binary run with `args` in `dir`: exit status, stdout, stderr.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let out = crate::common::cli::bin()
         .current_dir(dir)
-        .args([
-            "lint",
-            "--no-default-ruleset",
-            "--isolated",
-            "--format",
-            "concise",
-        ])
         .args(args)
         .output()
         .unwrap();
@@ -199,6 +169,30 @@ fn lint_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `fix --write FILE` as the pre-commit fix hook runs it.
+fn fix_write(file: &std::path::Path) -> (i32, String, String) {
+    run(&[
+        "fix",
+        "--write",
+        "--no-default-ruleset",
+        "--isolated",
+        file.to_str().unwrap(),
+    ])
+}
+
+/// `lint ARGS...` as pre-commit runs it (concise output), in `dir`.
+fn lint_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let mut full = vec![
+        "lint",
+        "--no-default-ruleset",
+        "--isolated",
+        "--format",
+        "concise",
+    ];
+    full.extend_from_slice(args);
+    run_in(dir, &full)
 }
 
 fn rule(id: u32, parent: Option<u32>, description: &str) -> String {
@@ -366,19 +360,12 @@ fn a_baseline_reports_only_new_findings_and_its_obsolete_entries() {
         ".wazuh-mitre.yml",
         b"baseline: .wazuh-mitre-baseline.json\n",
     );
+    // With the configuration (no --isolated): it names the baseline.
     let lint = |extra: &[&str]| {
-        let out = crate::common::cli::bin()
-            .current_dir(dir.path())
-            .args(["lint", "--no-default-ruleset", "--format", "concise"])
-            .args(extra)
-            .arg("local_rules.xml")
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let mut args = vec!["lint", "--no-default-ruleset", "--format", "concise"];
+        args.extend_from_slice(extra);
+        args.push("local_rules.xml");
+        run_in(dir.path(), &args)
     };
     // The configuration names a baseline that does not exist yet: a clear usage error.
     let (code, _, err) = lint(&[]);
@@ -516,13 +503,7 @@ fn an_xml_declaration_is_removed_by_a_safe_fix_and_the_manager_then_reads_the_fi
     let (code, out, _) = lint_in(dir.path(), &["local_rules.xml"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("WM000 [*]"), "{out}");
-    let (code, _, err) = run(&[
-        "fix",
-        "--write",
-        "--no-default-ruleset",
-        "--isolated",
-        file.to_str().unwrap(),
-    ]);
+    let (code, _, err) = fix_write(&file);
     assert_eq!(code, 0, "{err}");
     let after = std::fs::read_to_string(&file).unwrap();
     assert_eq!(after, rules);
@@ -687,23 +668,15 @@ fn gaps_leave_out_what_no_log_can_see_and_keep_to_the_platform() {
     }
     // ATT&CK 13.1's detection text of each technique, read here: the PRE techniques whose
     // detection "will take place outside the visibility of the target organization".
-    let v: serde_json::Value = crate::common::attack_json("enterprise-attack-13.1.json");
-    let outside: std::collections::BTreeSet<String> = v["objects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["type"] == "attack-pattern")
-        .filter(|o| {
-            o["x_mitre_detection"]
-                .as_str()
-                .is_some_and(|d| d.contains("outside the visibility of the target organization"))
-        })
-        .filter_map(|o| {
-            o["external_references"][0]["external_id"]
-                .as_str()
-                .map(str::to_string)
-        })
-        .collect();
+    let outside: std::collections::BTreeSet<String> =
+        crate::common::stix_techniques("enterprise-attack-13.1.json")
+            .into_iter()
+            .filter(|t| {
+                t.detection
+                    .contains("outside the visibility of the target organization")
+            })
+            .map(|t| t.id)
+            .collect();
     assert!(outside.contains("T1590"), "{outside:?}");
     let report = run_json(
         &[

@@ -45,6 +45,43 @@ pub fn attack_json(file: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A technique of a STIX bundle of `../shared/attack`, read here.
+pub struct StixTechnique {
+    pub id: String,
+    pub name: String,
+    /// Neither revoked nor deprecated.
+    pub active: bool,
+    /// `x_mitre_detection`, where the version has it.
+    pub detection: String,
+}
+
+/// Every technique (attack-pattern with an ATT&CK id) of a STIX bundle of `../shared/attack`.
+pub fn stix_techniques(file: &str) -> Vec<StixTechnique> {
+    let v = attack_json(file);
+    v["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "attack-pattern")
+        .filter_map(|o| {
+            let id = o["external_references"]
+                .as_array()?
+                .iter()
+                .find(|r| r["source_name"] == "mitre-attack")?["external_id"]
+                .as_str()?;
+            Some(StixTechnique {
+                id: id.to_string(),
+                name: o["name"].as_str().unwrap_or_default().to_string(),
+                active: o["revoked"] != true && o["x_mitre_deprecated"] != true,
+                detection: o["x_mitre_detection"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+        })
+        .collect()
+}
+
 pub mod cli;
 pub mod lint;
 pub mod mutate;
