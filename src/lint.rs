@@ -53,16 +53,7 @@ impl Project {
                 .any(|s| checks::registry::selects_code(s, d.code(), d.name()))
         });
         if let Some(b) = &self.baseline {
-            let ran = |code: &str| {
-                checks::registry::all_infos()
-                    .iter()
-                    .filter(|i| checks::registry::selects_code(code, i.code, i.name))
-                    .all(|i| selection.enabled(i))
-            };
-            out = b.baseline.apply(b.base(), &self.ws, out, &ran);
-            if !selection.enabled(&checks::registry::UNUSED_BASELINE_ENTRY) {
-                out.retain(|d| !std::ptr::eq(d.check, &checks::registry::UNUSED_BASELINE_ENTRY));
-            }
+            out = b.baseline.apply(b.base(), &self.ws, out, selection);
         }
         for d in &mut out {
             if let Some(&s) = self.config.severity.get(d.code()) {

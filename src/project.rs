@@ -77,10 +77,7 @@ pub struct LoadedBaseline {
 impl LoadedBaseline {
     /// The folder its paths are relative to.
     pub fn base(&self) -> &std::path::Path {
-        match self.path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => std::path::Path::new("."),
-        }
+        crate::checks::baseline::base_dir(&self.path)
     }
 }
 

@@ -22,7 +22,7 @@
 //! **Fix:** none in the rule file: `wazuh-mitre lint --write-baseline` records the findings
 //! again.
 
-use super::registry::UNUSED_BASELINE_ENTRY;
+use super::registry::{Selection, UNUSED_BASELINE_ENTRY};
 use super::Diagnostic;
 use crate::ruleset::load::{Origin, Workspace};
 use crate::ruleset::Span;
@@ -103,6 +103,14 @@ fn relative(base: &Path, file: &Path) -> String {
         .join("/")
 }
 
+/// The folder a baseline file's paths are relative to: its own.
+pub fn base_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 impl Baseline {
     pub const VERSION: u32 = 1;
 
@@ -166,14 +174,14 @@ impl Baseline {
     }
 
     /// The findings the baseline does not cover, and one `unused-baseline-entry` finding per
-    /// entry of a linted file that records more than the file now has. Entries of checks
-    /// that did not run (`ran` says which codes did) are not called obsolete.
+    /// entry of a linted file that records more than the file now has, when that check is
+    /// selected. Entries of checks the selection did not run are not called obsolete.
     pub fn apply(
         &self,
         base: &Path,
         ws: &Workspace,
         found: Vec<Diagnostic>,
-        ran: &dyn Fn(&str) -> bool,
+        selection: &Selection,
     ) -> Vec<Diagnostic> {
         let files: BTreeMap<String, usize> = linted_files(ws)
             .map(|(i, p)| (relative(base, p), i))
@@ -198,11 +206,14 @@ impl Baseline {
                 recorded.get(&key).is_none_or(|&c| now[&key] > c)
             })
             .collect();
+        if !selection.enabled(&UNUSED_BASELINE_ENTRY) {
+            return out;
+        }
         for ((file, rule_id, code), &count) in &recorded {
             let Some(&index) = files.get(file) else {
                 continue;
             };
-            if !ran(code) {
+            if !selection.runs_all(code) {
                 continue;
             }
             let have = now

@@ -99,6 +99,15 @@ impl Selection {
             && !self.ignore.iter().any(|s| selects(s, info))
     }
 
+    /// Whether every check `selector` names runs: only then can a suppression or a baseline
+    /// entry of it be called unused (silencing a check `--select` left out is no mistake).
+    pub fn runs_all(&self, selector: &str) -> bool {
+        all_infos()
+            .iter()
+            .filter(|i| selects(selector, i))
+            .all(|i| self.enabled(i))
+    }
+
     /// Unknown selectors are usage errors, as in ruff.
     pub fn validate(&self) -> Result<(), String> {
         let infos = all_infos();

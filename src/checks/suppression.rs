@@ -105,12 +105,6 @@ pub fn apply(
     selection: &Selection,
 ) -> Vec<Diagnostic> {
     let infos = all_infos();
-    let ran = |selector: &str| {
-        infos
-            .iter()
-            .filter(|i| selects(selector, i))
-            .all(|i| selection.enabled(i))
-    };
     let mut sups: Vec<Suppression> = Vec::new();
     let mut findings: Vec<Diagnostic> = Vec::new();
     let report =
@@ -235,7 +229,7 @@ pub fn apply(
         let idle: Vec<&Selector> = s
             .selectors
             .iter()
-            .filter(|x| !x.known || (!x.used && ran(&x.text)))
+            .filter(|x| !x.known || (!x.used && selection.runs_all(&x.text)))
             .collect();
         if idle.is_empty() {
             continue;

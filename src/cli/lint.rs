@@ -129,11 +129,7 @@ fn write_baseline(
     project: &Project,
     found: &[crate::checks::Diagnostic],
 ) -> ExitCode {
-    let base = crate::project::LoadedBaseline {
-        path: path.to_path_buf(),
-        baseline: Baseline::default(),
-    };
-    let new = Baseline::record(old.as_ref(), base.base(), &project.ws, found);
+    let new = Baseline::record(old.as_ref(), baseline::base_dir(path), &project.ws, found);
     let before = std::fs::read(path).unwrap_or_default();
     let text = new.to_json();
     let written = if path.exists() {

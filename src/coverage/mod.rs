@@ -202,7 +202,7 @@ fn detection_platform(logsource: &str) -> Option<&'static str> {
         Some("Windows")
     } else if l.starts_with("linux") || l.contains("linux") {
         Some("Linux")
-    } else if l.starts_with("macos") || l.contains("osquery") && l.contains("macos") {
+    } else if l.starts_with("macos") {
         Some("macOS")
     } else {
         None
