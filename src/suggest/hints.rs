@@ -4,7 +4,6 @@ use super::evidence::{Evidence, EvidenceKind};
 use super::facts::{At, RuleFacts};
 use crate::attack::AttackVersion;
 use crate::ruleset::platform::Platform;
-use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 use regex::Regex;
 use regex_automata::hybrid::dfa::{Cache as LazyCache, DFA as LazyDfa};
 use serde::Deserialize;
@@ -201,9 +200,6 @@ struct CompiledText {
     /// One lazy-DFA cache, shared: a search takes microseconds, so two threads rarely want
     /// the same pattern at once, and a cache per thread doubled the memory.
     cache: Mutex<LazyCache>,
-    /// Where the lazy DFA cannot answer (a pattern that turns Unicode word boundaries back
-    /// on with `(?u)` quits on non-ASCII text), the full regex does.
-    fallback: OnceLock<Option<BytesRegex>>,
 }
 
 impl TextPattern {
@@ -232,19 +228,14 @@ impl TextPattern {
                     .which_captures(thompson::WhichCaptures::None)
                     .shrink(true),
             )
-            // Never give up on a thrashing cache: the answer must not depend on the text. A
-            // `(?u)\b` makes the DFA quit on non-ASCII bytes, where the full regex answers.
-            .configure(
-                LazyDfa::config()
-                    .minimum_cache_clear_count(None)
-                    .unicode_word_boundary(true),
-            )
+            // Never give up on a thrashing cache, and refuse a Unicode `(?u)\b` (it would
+            // quit on non-ASCII bytes): the answer must not depend on the text.
+            .configure(LazyDfa::config().minimum_cache_clear_count(None))
             .build(&self.pattern)
             .map_err(|e| e.to_string())?;
         Ok(CompiledText {
             cache: Mutex::new(dfa.create_cache()),
             dfa,
-            fallback: OnceLock::new(),
         })
     }
 
@@ -257,16 +248,10 @@ impl TextPattern {
         let input = regex_automata::Input::new(text).earliest(true);
         // A search cannot panic while holding the cache, so a poisoned lock is still whole.
         let mut cache = c.cache.lock().unwrap_or_else(|e| e.into_inner());
-        let found = c.dfa.try_search_fwd(&mut cache, &input);
-        drop(cache);
-        match found {
-            Ok(m) => m.is_some(),
-            Err(_) => c
-                .fallback
-                .get_or_init(|| RegexBuilder::new(&self.pattern).unicode(false).build().ok())
-                .as_ref()
-                .is_some_and(|re| re.is_match(text)),
-        }
+        // Neither quits nor gives up (see `compile`), so a search always answers.
+        c.dfa
+            .try_search_fwd(&mut cache, &input)
+            .is_ok_and(|m| m.is_some())
     }
 }
 
@@ -630,14 +615,12 @@ mod tests {
             }
         }
         assert!(patterns.len() > 200, "{} patterns", patterns.len());
-        // Unicode word boundaries turned back on: the lazy DFA quits on non-ASCII text and
-        // the full regex answers.
-        patterns.push(r"(?u)\bcréé\b".into());
+        // Unicode classes turned back on are still answered as the regex crate does.
         patterns.push(r"(?u)\w+ ticket".into());
         let mut matched = 0;
         for p in &patterns {
             let ours = TextPattern::new(p).unwrap();
-            let reference = RegexBuilder::new(p).unicode(false).build().unwrap();
+            let reference = regex::bytes::RegexBuilder::new(p).unicode(false).build().unwrap();
             for t in &texts {
                 let want = reference.is_match(t.as_bytes());
                 assert_eq!(ours.is_match(t.as_bytes()), want, "{p} on {t:?}");
@@ -646,5 +629,15 @@ mod tests {
         }
         // Not a vacuous agreement on "no match".
         assert!(matched > 1000, "{matched} matches");
+    }
+
+    /// A Unicode word boundary would make the answer depend on the text (the lazy DFA quits
+    /// on non-ASCII bytes), so it is a compile error that names the pattern's hint.
+    #[test]
+    fn a_unicode_word_boundary_is_refused() {
+        let p = TextPattern::new(r"(?u)\bcréé\b").unwrap();
+        assert!(p.compile().is_err());
+        assert!(!p.is_match("créé".as_bytes()));
+        assert!(TextPattern::new(r"\bcree\b").unwrap().compile().is_ok());
     }
 }
