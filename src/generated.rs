@@ -18,3 +18,14 @@ pub fn push_lines<T: Serialize>(s: &mut String, items: &[T]) {
         s.push('\n');
     }
 }
+
+/// The lines of a generated table (JSON Lines: each ends with `\n`), found with SIMD `memchr`:
+/// the embedded tables are read this way on every run.
+pub fn lines(table: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', table.as_bytes()).map(move |end| {
+        let line = &table[start..end];
+        start = end + 1;
+        line
+    })
+}

@@ -19,7 +19,7 @@ fn generate(shared: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         &shared.join(ruleset::stock::SHARED_RULES),
         ruleset::stock::SOURCE,
     )?;
-    files.push(("stock/wazuh-4.14.7.json".into(), stock));
+    files.push(("stock/wazuh-4.14.7.jsonl".into(), stock));
     let atomic = coverage::atomic::generate(&shared.join(coverage::atomic::SHARED_INDEX))?;
     files.push(("atomic/atomic-tests.json".into(), atomic));
     let db = attack::AttackDb::embedded();

@@ -1,9 +1,10 @@
 //! Builds the compact `rules-db/attack/` files from MITRE's bundles.
 //!
-//! The output is deterministic (sorted, one technique per line) so that a test can
+//! The output is deterministic (sorted; the version tables are JSON Lines, one technique
+//! per line) so that a test can
 //! regenerate it and compare byte for byte with what is committed.
 
-use super::model::{TextTable, VersionTable};
+use super::model::{TextTable, VersionHeader, VersionTable};
 use super::stix;
 use crate::generated::{line, push_lines};
 use std::path::Path;
@@ -31,7 +32,7 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
             &format!("mitre/cti ATT&CK-v{version} ({file})"),
         )?;
         out.push((
-            format!("compact-v{version}.json"),
+            format!("compact-v{version}.jsonl"),
             render_version(&imported.table),
         ));
         newest_text = Some(imported.text);
@@ -46,25 +47,27 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
             table.version
         ));
     }
-    out.push((format!("compact-v{version}.json"), render_version(&table)));
+    out.push((format!("compact-v{version}.jsonl"), render_version(&table)));
     if let Some(text) = newest_text {
         out.push((format!("text-v{}.json", text.version), render_text(&text)));
     }
     Ok(out)
 }
 
-/// `{"version":..,"source":..,"tactics":[..],"techniques":[\n{..},\n{..}\n]}`
+/// JSON Lines: a [`VersionHeader`] line, then one technique per line in the header's order.
 fn render_version(table: &VersionTable) -> String {
-    let mut s = String::new();
-    s.push_str("{\"version\":");
-    s.push_str(&line(&table.version));
-    s.push_str(",\"source\":");
-    s.push_str(&line(&table.source));
-    s.push_str(",\n\"tactics\":[\n");
-    push_lines(&mut s, &table.tactics);
-    s.push_str("],\n\"techniques\":[\n");
-    push_lines(&mut s, &table.techniques);
-    s.push_str("]}\n");
+    let header = VersionHeader {
+        version: table.version.clone(),
+        source: table.source.clone(),
+        tactics: table.tactics.clone(),
+        ids: table.techniques.iter().map(|t| t.id.as_str()).collect(),
+    };
+    let mut s = line(&header);
+    for t in &table.techniques {
+        s.push('\n');
+        s.push_str(&line(t));
+    }
+    s.push('\n');
     s
 }
 

@@ -7,7 +7,9 @@ pub mod model;
 pub mod search;
 pub mod stix;
 
-use model::{Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionTable};
+use model::{
+    Group, Status, Tactic, Technique, TechniqueText, TextTable, VersionHeader, VersionTable,
+};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -19,19 +21,19 @@ pub const WAZUH_4_MANAGER_VERSION: &str = "13.1";
 const EMBEDDED: &[(&str, &str)] = &[
     (
         "9.0",
-        include_str!("../../rules-db/attack/compact-v9.0.json"),
+        include_str!("../../rules-db/attack/compact-v9.0.jsonl"),
     ),
     (
         "13.1",
-        include_str!("../../rules-db/attack/compact-v13.1.json"),
+        include_str!("../../rules-db/attack/compact-v13.1.jsonl"),
     ),
     (
         "18.1",
-        include_str!("../../rules-db/attack/compact-v18.1.json"),
+        include_str!("../../rules-db/attack/compact-v18.1.jsonl"),
     ),
     (
         "19.2",
-        include_str!("../../rules-db/attack/compact-v19.2.json"),
+        include_str!("../../rules-db/attack/compact-v19.2.jsonl"),
     ),
 ];
 const EMBEDDED_TEXT: &str = include_str!("../../rules-db/attack/text-v18.1.json");
@@ -95,37 +97,6 @@ impl<'a> Resolution<'a> {
     }
 }
 
-/// An embedded table split by the generator's layout (`generate::render_version`): the
-/// header and tactics as JSON, then one technique per line between `"techniques":[` and the
-/// closing `]}`, sorted by id. The regeneration test keeps the tables in this layout.
-fn split_version_table(json: &'static str) -> (VersionTable, Vec<&'static str>) {
-    const TECHNIQUES: &str = "\n\"techniques\":[\n";
-    let at = json
-        .find(TECHNIQUES)
-        .expect("embedded ATT&CK table has a techniques list");
-    let header: VersionTable =
-        serde_json::from_str(&format!("{}\"techniques\":[]}}", &json[..=at]))
-            .expect("embedded ATT&CK table is valid JSON");
-    let body = json[at + TECHNIQUES.len()..]
-        .strip_suffix("]}\n")
-        .expect("embedded ATT&CK table ends its techniques list");
-    let mut lines = Vec::with_capacity(1024);
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', body.as_bytes()) {
-        let line = &body[start..end];
-        lines.push(line.strip_suffix(',').unwrap_or(line));
-        start = end + 1;
-    }
-    (header, lines)
-}
-
-/// `{"id":"T1001",...`: the id, read without parsing the line.
-fn line_id(line: &'static str) -> &'static str {
-    line.strip_prefix("{\"id\":\"")
-        .and_then(|rest| rest.split('"').next())
-        .expect("each technique line starts with its id")
-}
-
 impl AttackVersion {
     pub fn from_table(mut table: VersionTable) -> Self {
         table.techniques.sort_by(|a, b| a.id.cmp(&b.id));
@@ -146,20 +117,29 @@ impl AttackVersion {
         }
     }
 
-    fn embedded(json: &'static str) -> Self {
-        let (header, lines) = split_version_table(json);
+    /// An embedded table (JSON Lines, see `generate::render_version`): the header is parsed
+    /// now, each technique's line when it is first asked for.
+    fn embedded(jsonl: &'static str) -> Self {
+        const INVALID: &str = "the embedded ATT&CK table is valid JSON Lines";
+        let mut lines = crate::generated::lines(jsonl);
+        let header: VersionHeader<&'static str> =
+            serde_json::from_str(lines.next().expect(INVALID)).expect(INVALID);
+        let techniques: Vec<LazyTechnique> = header
+            .ids
+            .into_iter()
+            .zip(lines.by_ref())
+            .map(|(id, json)| LazyTechnique {
+                id: Cow::Borrowed(id),
+                json,
+                parsed: OnceLock::new(),
+            })
+            .collect();
+        assert!(lines.next().is_none(), "{INVALID}");
         AttackVersion {
             version: header.version,
             source: header.source,
             tactics: header.tactics,
-            techniques: lines
-                .into_iter()
-                .map(|json| LazyTechnique {
-                    id: Cow::Borrowed(line_id(json)),
-                    json,
-                    parsed: OnceLock::new(),
-                })
-                .collect(),
+            techniques,
         }
     }
 
@@ -436,12 +416,21 @@ mod tests {
         assert!(db.version("13.1").unwrap().technique("T1685").is_none());
     }
 
-    /// The line-by-line reading of an embedded table finds what a whole JSON parse finds.
+    /// A table read lazily finds what parsing every line finds, each technique under the id
+    /// its own line gives.
     #[test]
-    fn embedded_tables_read_by_line_are_those_of_the_json() {
-        for (name, json) in EMBEDDED {
-            let whole: VersionTable = serde_json::from_str(json).unwrap();
-            let lazy = AttackVersion::embedded(json);
+    fn embedded_tables_read_lazily_are_those_of_every_line() {
+        for (name, jsonl) in EMBEDDED {
+            let mut lines = jsonl.lines();
+            let header: VersionHeader<String> =
+                serde_json::from_str(lines.next().unwrap()).unwrap();
+            let whole = VersionTable {
+                version: header.version,
+                source: header.source,
+                tactics: header.tactics,
+                techniques: lines.map(|l| serde_json::from_str(l).unwrap()).collect(),
+            };
+            let lazy = AttackVersion::embedded(jsonl);
             assert_eq!(lazy.version(), whole.version);
             assert_eq!(lazy.source(), whole.source);
             assert_eq!(lazy.tactics(), &whole.tactics[..], "{name}");

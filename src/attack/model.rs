@@ -71,6 +71,16 @@ pub struct VersionTable {
     pub techniques: Vec<Technique>,
 }
 
+/// The first line of an embedded version table (JSON Lines): the version, its tactics and
+/// its technique ids in the order of the technique lines that follow, one per line.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VersionHeader<S> {
+    pub version: String,
+    pub source: String,
+    pub tactics: Vec<Tactic>,
+    pub ids: Vec<S>,
+}
+
 /// The text the suggester and `attack search` need, taken from the newest full bundle.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TechniqueText {

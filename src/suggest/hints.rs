@@ -620,7 +620,10 @@ mod tests {
         let mut matched = 0;
         for p in &patterns {
             let ours = TextPattern::new(p).unwrap();
-            let reference = regex::bytes::RegexBuilder::new(p).unicode(false).build().unwrap();
+            let reference = regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .build()
+                .unwrap();
             for t in &texts {
                 let want = reference.is_match(t.as_bytes());
                 assert_eq!(ours.is_match(t.as_bytes()), want, "{p} on {t:?}");

@@ -28,11 +28,11 @@ fn committed_stock_index_matches_a_fresh_generation() {
     use wazuh_mitre::ruleset::stock;
     let fresh = stock::generate(&shared.join(stock::SHARED_RULES), stock::SOURCE).unwrap();
     let committed =
-        std::fs::read_to_string(crate::common::repo().join("rules-db/stock/wazuh-4.14.7.json"))
+        std::fs::read_to_string(crate::common::repo().join("rules-db/stock/wazuh-4.14.7.jsonl"))
             .unwrap();
     assert!(
         committed == fresh,
-        "rules-db/stock/wazuh-4.14.7.json differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
+        "rules-db/stock/wazuh-4.14.7.jsonl differs from a fresh generation: run `cargo run -p wazuh-mitre-dev --bin gen-rules-db`"
     );
 }
 

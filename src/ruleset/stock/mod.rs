@@ -2,18 +2,19 @@
 //! and no manager is installed (pre-commit, CI), so that "parent exists nowhere", "group
 //! carried by no rule" and parent-tag evidence work there too.
 //!
-//! `rules-db/stock/wazuh-4.14.7.json` is generated from `ruleset/rules` of Wazuh 4.14.7 (by
+//! `rules-db/stock/wazuh-4.14.7.jsonl` is generated from `ruleset/rules` of Wazuh 4.14.7 (by
 //! `gen-rules-db`, with our own reader) and holds, per file in load order, each rule's id,
 //! level, the attributes that change loading (`noalert`, `overwrite`), its groups, parents,
-//! options and ATT&CK ids: no descriptions, no match logic. Each file's entry opens with its
-//! summary (`needs.rs`): what it defines and which other files its rules need.
+//! options and ATT&CK ids: no descriptions, no match logic. It is JSON Lines: a header line,
+//! then per file a line of its summary (`needs.rs`: what it defines, which other files its
+//! rules need, how many rule lines follow) and one line per rule.
 
 mod needs;
 
 use super::model::*;
 use super::read::{read_path, split_list};
 use super::span::Span;
-use crate::generated::{line, push_lines};
+use crate::generated::line;
 use needs::{summarise, FileSummary, Wanted};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ use std::sync::Arc;
 use thin_vec::ThinVec;
 
 /// The embedded index.
-const INDEX: &str = include_str!("../../../rules-db/stock/wazuh-4.14.7.json");
+const INDEX: &str = include_str!("../../../rules-db/stock/wazuh-4.14.7.jsonl");
 /// Where the generator reads the stock rules, inside `../shared`.
 pub const SHARED_RULES: &str = "corpus/wazuh-4.14.7/rules";
 /// Provenance written into the index.
@@ -75,22 +76,24 @@ pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
         ));
     }
     let summaries = summarise(&files);
-    // One line per file entry's start and per rule: the binary finds entries by this layout
-    // (see `lazy_files`).
-    let mut out = format!("{{\"source\":{},\"files\":[\n", line(source));
-    for (i, ((_, rules), mut summary)) in files.iter().zip(summaries).enumerate() {
-        let mut lines = String::new();
-        push_lines(&mut lines, rules);
-        // From the array's `[` (ending the summary's line) through its `]`.
-        summary.rules_bytes = "[\n".len() + lines.len() + "]".len();
-        out.push_str(ENTRY_START);
+    let mut out = line(&IndexHeader { source });
+    out.push('\n');
+    for ((_, rules), mut summary) in files.iter().zip(summaries) {
+        summary.rules = rules.len();
         out.push_str(&line(&summary));
-        out.push_str(RULES_START);
-        out.push_str(&lines);
-        out.push_str(if i + 1 < files.len() { "]},\n" } else { "]}\n" });
+        out.push('\n');
+        for rule in rules {
+            out.push_str(&line(rule));
+            out.push('\n');
+        }
     }
-    out.push_str("]}\n");
     Ok(out)
+}
+
+/// The index's first line.
+#[derive(Serialize)]
+struct IndexHeader<'a> {
+    source: &'a str,
 }
 
 fn index_rule(r: &Rule) -> Option<IndexRule<String>> {
@@ -111,38 +114,24 @@ fn index_rule(r: &Rule) -> Option<IndexRule<String>> {
     })
 }
 
-/// How a file's entry starts its line, and how that line ends: the summary between them is
-/// one JSON object.
-const ENTRY_START: &str = "{\"summary\":";
-const RULES_START: &str = ",\"rules\":[\n";
-
-/// One file's entry in the index: its summary, and its rules array, parsed only when used.
+/// One file of the index: its summary, and its rules' lines, parsed only when used.
 struct LazyFile {
     summary: FileSummary<&'static str>,
-    rules: &'static str,
+    rules: Vec<&'static str>,
 }
 
-/// The file entries, found by the generator's layout rather than by reading the whole table
-/// as JSON (which a one-file lint paid on every run): each entry starts a line with
-/// `{"summary":`, that line ends with its rules array's `[`, and the summary says how long
-/// the array is. The regeneration test keeps the table in this layout.
+/// The index's files, with their summaries parsed: a lint of one file parses the rules of
+/// only the few stock files its rules can see.
 fn lazy_files() -> Vec<LazyFile> {
-    const INVALID: &str = "the embedded stock index is valid";
+    const INVALID: &str = "the embedded stock index is valid JSON Lines";
     let mut files = Vec::with_capacity(256);
-    let mut rest: &'static str = INDEX.split_once('\n').expect(INVALID).1;
-    while let Some(entry) = rest.strip_prefix(ENTRY_START) {
-        let (json, _) = entry.split_once(RULES_START).expect(INVALID);
-        let summary: FileSummary<&'static str> = serde_json::from_str(json).expect(INVALID);
-        // The array starts at the `[` that ends `RULES_START`.
-        let array = &entry[json.len() + RULES_START.len() - 2..];
-        let (rules, tail) = array.split_at(summary.rules_bytes);
-        rest = tail
-            .strip_prefix("},\n")
-            .or_else(|| tail.strip_prefix("}\n"))
-            .expect(INVALID);
+    let mut lines = crate::generated::lines(INDEX).skip(1);
+    while let Some(summary) = lines.next() {
+        let summary: FileSummary<&'static str> = serde_json::from_str(summary).expect(INVALID);
+        let rules: Vec<&'static str> = lines.by_ref().take(summary.rules).collect();
+        assert_eq!(rules.len(), summary.rules, "{INVALID}");
         files.push(LazyFile { summary, rules });
     }
-    assert_eq!(rest, "]}\n", "{INVALID}");
     files
 }
 
@@ -244,8 +233,9 @@ fn build(files: Vec<LazyFile>, marked: &[bool]) -> Option<Vec<RuleFile>> {
         .zip(marked.par_iter())
         .filter(|(_, &m)| m)
         .map(|(f, _)| {
-            let rules: Vec<IndexRule<&str>> =
-                serde_json::from_str(f.rules).expect("the embedded stock index is valid");
+            let rules: Vec<IndexRule<&str>> = (f.rules.iter())
+                .map(|l| serde_json::from_str(l).expect("the embedded stock index is valid"))
+                .collect();
             rule_file(f.summary.file, rules)
         })
         .collect();
@@ -335,26 +325,22 @@ fn rule_from<S: AsRef<str> + Into<String>>(r: IndexRule<S>, enclosing: Arc<[Stri
 mod tests {
     use super::*;
 
-    /// The layout-based split finds what a full JSON parse of the table finds.
+    /// Every line of the index is one JSON value, and the files' rule lines are all of them.
     #[test]
-    fn file_entries_split_by_layout_are_those_of_the_json() {
-        #[derive(Deserialize)]
-        struct Index {
-            files: Vec<File>,
+    fn the_index_is_json_lines_and_its_files_hold_every_rule() {
+        let values: Vec<serde_json::Value> = INDEX
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let files = lazy_files();
+        let rules: usize = files.iter().map(|f| f.rules.len()).sum();
+        assert_eq!(1 + files.len() + rules, values.len());
+        assert!(rules > 4000 && files.len() > 100);
+        for f in &files {
+            for l in &f.rules {
+                let r: IndexRule<&str> = serde_json::from_str(l).unwrap();
+                assert!(r.id > 0, "{}", f.summary.file);
+            }
         }
-        #[derive(Deserialize)]
-        struct File {
-            summary: serde_json::Value,
-            rules: Vec<serde_json::Value>,
-        }
-        let index: Index = serde_json::from_str(INDEX).unwrap();
-        let lazy = lazy_files();
-        assert_eq!(lazy.len(), index.files.len());
-        for (l, f) in lazy.iter().zip(&index.files) {
-            assert_eq!(serde_json::to_value(&l.summary).unwrap(), f.summary);
-            let rules: Vec<serde_json::Value> = serde_json::from_str(l.rules).unwrap();
-            assert_eq!(rules, f.rules, "{}", l.summary.file);
-        }
-        assert!(index.files.iter().map(|f| f.rules.len()).sum::<usize>() > 4000);
     }
 }

@@ -24,9 +24,8 @@ pub(super) struct FileSummary<S> {
     /// The files (indexes into the table) that define an id it defines or names as a
     /// parent, or carry a group its `if_group`/`if_matched_group` names.
     pub(super) needs: Vec<usize>,
-    /// The length of the entry's rules array, from `[` through `]`: the next entry is found
-    /// without a search through the table.
-    pub(super) rules_bytes: usize,
+    /// How many rule lines follow the summary's line in the index.
+    pub(super) rules: usize,
 }
 
 pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileSummary<String>> {
@@ -60,7 +59,7 @@ pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileS
                 ids: id_ranges(&ids),
                 groups,
                 needs: Vec::new(),
-                rules_bytes: 0,
+                rules: 0,
             }
         })
         .collect();
