@@ -15,7 +15,7 @@
 //! baseline: .wazuh-mitre-baseline.json   # report only findings it does not record
 //! ```
 
-use crate::checks::registry::{find_info, Selection};
+use crate::checks::registry::{find_info, Selection, SelectionError};
 use crate::checks::Severity;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -100,6 +100,8 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
+impl std::error::Error for ConfigError {}
+
 /// The validated configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -163,8 +165,11 @@ impl Config {
             ignore: raw.ignore.unwrap_or_default(),
         };
         if let Err(e) = cfg.selection.validate() {
-            let bad = e.split('`').nth(1).unwrap_or("").to_string();
-            return Err(err(line_of(&bad), e));
+            let bad = match &e {
+                SelectionError::Unknown(s) => s.as_str(),
+                SelectionError::Empty => "",
+            };
+            return Err(err(line_of(bad), e.to_string()));
         }
         for (code, sev) in raw.severity.unwrap_or_default() {
             let info = find_info(&code)

@@ -2,7 +2,8 @@
 //! load-order replay, the ATT&CK versions, the settings and the baseline. `lint`, `suggest`,
 //! `fix`, `coverage` and the renderers all start from one [`Project`].
 
-use crate::attack::{stix, AttackDb, AttackVersion, WAZUH_4_MANAGER_VERSION};
+use crate::attack::stix::{self, StixError};
+use crate::attack::{AttackDb, AttackVersion, UnknownVersion, WAZUH_4_MANAGER_VERSION};
 use crate::checks::baseline::Baseline;
 use crate::checks::{self, CheckSettings};
 use crate::config::Config;
@@ -43,13 +44,25 @@ pub enum StockFiles {
 }
 
 /// A usage or input problem that stops the run before any analysis (exit status 2).
-#[derive(Debug, Clone)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error(transparent)]
+    AttackData(#[from] StixError),
+    #[error(transparent)]
+    AttackVersion(UnknownVersion),
+    #[error("--manager-attack: {0}")]
+    ManagerVersion(UnknownVersion),
+    #[error("--ruleset {}: not a folder", .0.display())]
+    RulesetNotAFolder(PathBuf),
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+    /// PATHS hold files, but none of rules (decoders, other XML): `summary` says what.
+    #[error("no rule files to check in {}: {summary}", paths.join(", "))]
+    NoRuleFiles { paths: Vec<String>, summary: String },
+    #[error(transparent)]
+    Baseline(#[from] crate::checks::baseline::BaselineError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 /// Everything loaded for one run.
@@ -85,7 +98,7 @@ impl Project {
     pub fn load(opts: &LoadOptions, config: Config) -> Result<Project, UsageError> {
         let mut db = AttackDb::embedded();
         if let Some(path) = &opts.attack_data {
-            let imported = stix::import_bundle_file(path).map_err(UsageError)?;
+            let imported = stix::import_bundle_file(path)?;
             db = db.with_bundle(imported);
         }
         let attack_version = opts
@@ -101,11 +114,11 @@ impl Project {
         // Normalise the names ("v13.1" -> "13.1") and fail early on unknown ones.
         let attack_version = db
             .version_name(&attack_version)
-            .map_err(UsageError)?
+            .map_err(UsageError::AttackVersion)?
             .to_string();
         let manager_version = db
             .version_name(&manager_version)
-            .map_err(|e| UsageError(format!("--manager-attack: {e}")))?
+            .map_err(UsageError::ManagerVersion)?
             .to_string();
 
         let mut rulesets = opts.rulesets.clone();
@@ -117,16 +130,12 @@ impl Project {
         }
         for dir in &rulesets {
             if !dir.is_dir() {
-                return Err(UsageError(format!(
-                    "--ruleset {}: not a folder",
-                    dir.display()
-                )));
+                return Err(UsageError::RulesetNotAFolder(dir.clone()));
             }
         }
-        let usage = |e: discover::DiscoverError| UsageError(e.to_string());
-        let files = discover::expand_paths(&opts.paths).map_err(usage)?;
+        let files = discover::expand_paths(&opts.paths)?;
         let context = if opts.folder_context {
-            discover::folder_context(&opts.paths).map_err(usage)?
+            discover::folder_context(&opts.paths)?
         } else {
             Vec::new()
         };
@@ -149,15 +158,14 @@ impl Project {
                 }
             },
         );
-        let mut ws = ws.map_err(usage)?;
+        let mut ws = ws?;
         if ws.linted_file_count() == 0 && ws.failures.is_empty() && !ws.skipped.is_empty() {
             // A decoders folder must not pass as "All checks passed: 0 rules".
             let named: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();
-            return Err(UsageError(format!(
-                "no rule files to check in {}: {}",
-                named.join(", "),
-                crate::ruleset::load::Skipped::summary(&ws.skipped)
-            )));
+            return Err(UsageError::NoRuleFiles {
+                paths: named,
+                summary: crate::ruleset::load::Skipped::summary(&ws.skipped),
+            });
         }
         let mut have_ruleset = !rulesets.is_empty();
         if stock_stands_in {
@@ -181,7 +189,7 @@ impl Project {
         let baseline = match &config.baseline {
             Some(path) => Some(LoadedBaseline {
                 path: path.clone(),
-                baseline: Baseline::read(path).map_err(|e| UsageError(e.to_string()))?,
+                baseline: Baseline::read(path)?,
             }),
             None => None,
         };

@@ -30,7 +30,8 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
             &bytes,
             version,
             &format!("mitre/cti ATT&CK-v{version} ({file})"),
-        )?;
+        )
+        .map_err(|e| e.to_string())?;
         out.push((
             format!("compact-v{version}.jsonl"),
             render_version(&imported.table),
@@ -40,7 +41,7 @@ pub fn generate(attack_dir: &Path) -> Result<Vec<(String, String)>, String> {
     let (version, file) = EXTRACT;
     let path = attack_dir.join(file);
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let table = stix::import_extract(&bytes, file)?;
+    let table = stix::import_extract(&bytes, file).map_err(|e| e.to_string())?;
     if table.version != version {
         return Err(format!(
             "{file} says version {}, expected {version}",

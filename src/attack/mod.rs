@@ -259,6 +259,14 @@ impl Slot {
     }
 }
 
+/// A version name the database does not hold.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("unknown ATT&CK version '{asked}'; known: {}", known.join(", "))]
+pub struct UnknownVersion {
+    pub asked: String,
+    pub known: Vec<String>,
+}
+
 /// All ATT&CK versions the tool knows: the embedded ones, plus a user's bundle if given.
 ///
 /// Versions are parsed on first use, so a lint that asks for two versions pays for two.
@@ -325,26 +333,24 @@ impl AttackDb {
     }
 
     /// A version's slot by name (`13.1`, `v13.1`, or `latest`), not yet parsed.
-    fn slot(&self, name: &str) -> Result<&Slot, String> {
+    fn slot(&self, name: &str) -> Result<&Slot, UnknownVersion> {
         let wanted = name.trim().trim_start_matches(['v', 'V']);
         if wanted == "latest" || wanted == "atest" {
             return Ok(self.slots.last().expect("at least one version"));
         }
-        self.slots.iter().find(|s| s.name == wanted).ok_or_else(|| {
-            format!(
-                "unknown ATT&CK version '{name}'; known: {}",
-                self.version_names().join(", ")
-            )
+        (self.slots.iter().find(|s| s.name == wanted)).ok_or_else(|| UnknownVersion {
+            asked: name.to_string(),
+            known: self.slots.iter().map(|s| s.name.clone()).collect(),
         })
     }
 
     /// A version by name (`13.1`, `v13.1`, or `latest`).
-    pub fn version(&self, name: &str) -> Result<&AttackVersion, String> {
+    pub fn version(&self, name: &str) -> Result<&AttackVersion, UnknownVersion> {
         self.slot(name).map(Slot::get)
     }
 
     /// A version's own name (`v13.1` -> `13.1`, `latest` -> `19.2`), without parsing it.
-    pub fn version_name(&self, name: &str) -> Result<&str, String> {
+    pub fn version_name(&self, name: &str) -> Result<&str, UnknownVersion> {
         self.slot(name).map(|s| s.name.as_str())
     }
 
@@ -451,6 +457,7 @@ mod tests {
         assert!(db
             .version("7.0")
             .unwrap_err()
+            .to_string()
             .contains("known: 9.0, 13.1, 18.1, 19.2"));
     }
 }

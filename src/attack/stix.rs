@@ -85,9 +85,38 @@ pub struct Imported {
     pub text: TextTable,
 }
 
+/// Why a bundle or extract could not be imported. `name` is how the input is shown.
+#[derive(Debug, thiserror::Error)]
+pub enum StixError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{name} is not a STIX bundle: {source}")]
+    NotJson {
+        name: String,
+        source: serde_json::Error,
+    },
+    #[error("{name} is not a STIX bundle: top-level type is '{kind}'")]
+    NotABundle { name: String, kind: String },
+    #[error("{name} has no ATT&CK tactics: is it an Enterprise ATT&CK bundle?")]
+    NoTactics { name: String },
+    #[error("{name} has no ATT&CK techniques (attack-pattern objects)")]
+    NoTechniques { name: String },
+    #[error("{name} is not an ATT&CK field extract: {source}")]
+    NotAnExtract {
+        name: String,
+        source: serde_json::Error,
+    },
+}
+
 /// Reads a STIX 2.0/2.1 ATT&CK Enterprise bundle from disk.
-pub fn import_bundle_file(path: &Path) -> Result<Imported, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn import_bundle_file(path: &Path) -> Result<Imported, StixError> {
+    let bytes = std::fs::read(path).map_err(|source| StixError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let fallback = version_from_file_name(path);
     import_bundle(&bytes, &fallback, &path.display().to_string())
 }
@@ -107,14 +136,17 @@ pub fn import_bundle(
     bytes: &[u8],
     fallback_version: &str,
     source: &str,
-) -> Result<Imported, String> {
-    let bundle: Bundle =
-        serde_json::from_slice(bytes).map_err(|e| format!("{source} is not a STIX bundle: {e}"))?;
+) -> Result<Imported, StixError> {
+    let name = || source.to_string();
+    let bundle: Bundle = serde_json::from_slice(bytes).map_err(|e| StixError::NotJson {
+        name: name(),
+        source: e,
+    })?;
     if bundle.kind != "bundle" {
-        return Err(format!(
-            "{source} is not a STIX bundle: top-level type is '{}'",
-            bundle.kind
-        ));
+        return Err(StixError::NotABundle {
+            name: name(),
+            kind: bundle.kind,
+        });
     }
     let objects = &bundle.objects;
     let version = objects
@@ -128,9 +160,7 @@ pub fn import_bundle(
 
     let tactics = tactics_in_matrix_order(objects, &by_stix_id);
     if tactics.is_empty() {
-        return Err(format!(
-            "{source} has no ATT&CK tactics: is it an Enterprise ATT&CK bundle?"
-        ));
+        return Err(StixError::NoTactics { name: name() });
     }
 
     // revoked-by and detects relationships, keyed by source STIX id.
@@ -257,9 +287,7 @@ pub fn import_bundle(
         }
     }
     if techniques.is_empty() {
-        return Err(format!(
-            "{source} has no ATT&CK techniques (attack-pattern objects)"
-        ));
+        return Err(StixError::NoTechniques { name: name() });
     }
 
     // Groups and software alike: ATT&CK id, name, other names, techniques used.
@@ -475,9 +503,11 @@ struct ExtractTechnique {
 }
 
 /// Reads the v19.2 field extract (ids, names, tactics, platforms, status, revoked-by).
-pub fn import_extract(bytes: &[u8], source: &str) -> Result<VersionTable, String> {
-    let extract: Extract = serde_json::from_slice(bytes)
-        .map_err(|e| format!("{source} is not an ATT&CK field extract: {e}"))?;
+pub fn import_extract(bytes: &[u8], source: &str) -> Result<VersionTable, StixError> {
+    let extract: Extract = serde_json::from_slice(bytes).map_err(|e| StixError::NotAnExtract {
+        name: source.to_string(),
+        source: e,
+    })?;
     let techniques = extract
         .techniques
         .into_iter()
@@ -536,8 +566,11 @@ mod tests {
     #[test]
     fn a_non_bundle_is_a_clear_error() {
         let err = import_bundle(b"{\"type\":\"foo\",\"objects\":[]}", "1.0", "x.json").err();
-        assert!(err.unwrap().contains("not a STIX bundle"));
-        let err = import_bundle(b"not json", "1.0", "y.json").err();
-        assert!(err.unwrap().starts_with("y.json is not a STIX bundle"));
+        assert!(matches!(err, Some(StixError::NotABundle { ref kind, .. }) if kind == "foo"));
+        assert!(err.unwrap().to_string().contains("not a STIX bundle"));
+        let err = import_bundle(b"not json", "1.0", "y.json").err().unwrap();
+        // The parser's error is kept as the source.
+        assert!(std::error::Error::source(&err).is_some());
+        assert!(err.to_string().starts_with("y.json is not a STIX bundle"));
     }
 }

@@ -109,20 +109,27 @@ impl Selection {
     }
 
     /// Unknown selectors are usage errors, as in ruff.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SelectionError> {
         let infos = all_infos();
         for s in self.select.iter().chain(&self.ignore) {
             if s.trim().is_empty() {
-                return Err("an empty check selector (a stray comma?): name a code, a code prefix such as `WM1`, or a name (see `wazuh-mitre rules`)".into());
+                return Err(SelectionError::Empty);
             }
             if !infos.iter().any(|i| selects(s, i)) {
-                return Err(format!(
-                    "unknown check code or name `{s}` (see `wazuh-mitre rules`)"
-                ));
+                return Err(SelectionError::Unknown(s.clone()));
             }
         }
         Ok(())
     }
+}
+
+/// A `--select`/`--ignore` (or configuration) entry that names no check.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SelectionError {
+    #[error("an empty check selector (a stray comma?): name a code, a code prefix such as `WM1`, or a name (see `wazuh-mitre rules`)")]
+    Empty,
+    #[error("unknown check code or name `{0}` (see `wazuh-mitre rules`)")]
+    Unknown(String),
 }
 
 /// Looks a check up by exact code or name.

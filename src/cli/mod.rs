@@ -135,7 +135,7 @@ impl LoadArgs {
                 .and_then(|d| Config::discover(&d)),
         };
         match path {
-            Some(p) => Config::load(&p).map_err(|e| UsageError(e.to_string())),
+            Some(p) => Config::load(&p).map_err(UsageError::from),
             None => Ok(Config::default()),
         }
     }

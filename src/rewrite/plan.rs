@@ -3,7 +3,7 @@
 
 use super::edits;
 use super::insert::add_block;
-use super::verify::verify;
+use super::verify::{verify, VerifyError};
 use crate::checks::registry::Selection;
 use crate::checks::{Applicability, Change, Edit, TechniqueChooser, MISSING_TECHNIQUE};
 use crate::project::Project;
@@ -84,7 +84,7 @@ pub struct Skipped {
 #[derive(Debug, Clone)]
 pub struct Refused {
     pub path: PathBuf,
-    pub reason: String,
+    pub reason: super::verify::VerifyError,
 }
 
 #[derive(Debug, Default)]
@@ -154,7 +154,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                     if would_change && !std::mem::replace(told, true) {
                         result.refused.push(Refused {
                             path: project.ws.files[d.file].file.source.path.clone(),
-                            reason: "the file is not UTF-8 (see WM002): save it as UTF-8 first; it was not rewritten".into(),
+                            reason: VerifyError::NotUtf8,
                         });
                     }
                     continue;

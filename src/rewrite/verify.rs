@@ -6,7 +6,7 @@ use crate::attack::ids::{classify, IdShape};
 use crate::attack::AttackVersion;
 use crate::ruleset::model::SourceFile;
 use crate::ruleset::read::parse;
-use crate::ruleset::{Rule, RuleFile};
+use crate::ruleset::{ReadError, Rule, RuleFile};
 use std::collections::HashSet;
 
 /// Everything about a rule except its `<mitre>` blocks.
@@ -45,27 +45,39 @@ fn technique_ids(file: &RuleFile) -> HashSet<String> {
         .collect()
 }
 
+/// Why a fixed text was not written: `fix` refuses the file and says this.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum VerifyError {
+    /// Not checked but known: the file is not UTF-8, so its text cannot be rewritten.
+    #[error("the file is not UTF-8 (see WM002): save it as UTF-8 first; it was not rewritten")]
+    NotUtf8,
+    #[error("the fixed text would not read back ({0})")]
+    Unreadable(ReadError),
+    #[error("the fixed text would have {after} rules instead of {before}")]
+    RuleCount { before: usize, after: usize },
+    #[error("rule {} would change beyond its tags", id.map_or("?".into(), |i| i.to_string()))]
+    ChangedRule { id: Option<u32> },
+    #[error("the fix would write {} that the manager's ATT&CK {version} does not know", ids.join(", "))]
+    UnknownToManager { ids: Vec<String>, version: String },
+}
+
 /// Parses `new_text` and checks it against `old`; the new model on success.
 pub fn verify(
     old: &RuleFile,
     new_text: String,
     manager: &AttackVersion,
-) -> Result<RuleFile, String> {
+) -> Result<RuleFile, VerifyError> {
     let new = parse(SourceFile::new(old.source.path.clone(), new_text))
-        .map_err(|e| format!("the fixed text would not read back ({})", e.error))?;
+        .map_err(|e| VerifyError::Unreadable(e.error))?;
     if new.rules.len() != old.rules.len() {
-        return Err(format!(
-            "the fixed text would have {} rules instead of {}",
-            new.rules.len(),
-            old.rules.len()
-        ));
+        return Err(VerifyError::RuleCount {
+            before: old.rules.len(),
+            after: new.rules.len(),
+        });
     }
     for (a, b) in old.rules.iter().zip(&new.rules) {
         if signature(a) != signature(b) {
-            return Err(format!(
-                "rule {} would change beyond its tags",
-                a.id.map_or("?".into(), |i| i.to_string())
-            ));
+            return Err(VerifyError::ChangedRule { id: a.id });
         }
     }
     let before = technique_ids(old);
@@ -76,11 +88,10 @@ pub fn verify(
         .collect();
     if !unknown.is_empty() {
         unknown.sort();
-        return Err(format!(
-            "the fix would write {} that the manager's ATT&CK {} does not know",
-            unknown.join(", "),
-            manager.version()
-        ));
+        return Err(VerifyError::UnknownToManager {
+            ids: unknown,
+            version: manager.version().to_string(),
+        });
     }
     Ok(new)
 }

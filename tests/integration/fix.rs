@@ -165,19 +165,26 @@ fn verification_refuses_changes_beyond_tags() {
     let db = wazuh_mitre::attack::AttackDb::embedded();
     let manager = db.version("13.1").unwrap();
     let changed = file.source.text.replace("^4720$", "^4721$");
-    let err = wazuh_mitre::rewrite::verify::verify(&file, changed, manager).unwrap_err();
+    use wazuh_mitre::rewrite::verify::{verify, VerifyError};
+    let err = verify(&file, changed, manager).unwrap_err();
     assert!(
-        err.contains("rule 100001 would change beyond its tags"),
+        matches!(err, VerifyError::ChangedRule { id: Some(100001) }),
         "{err}"
     );
+    assert_eq!(err.to_string(), "rule 100001 would change beyond its tags");
     let newer = file.source.text.replace("T1574.002", "T1685");
-    let err = wazuh_mitre::rewrite::verify::verify(&file, newer, manager).unwrap_err();
+    let err = verify(&file, newer, manager).unwrap_err();
     assert!(
-        err.contains("T1685 that the manager's ATT&CK 13.1 does not know"),
+        err.to_string()
+            .contains("T1685 that the manager's ATT&CK 13.1 does not know"),
         "{err}"
     );
+    assert!(matches!(err, VerifyError::UnknownToManager { ref ids, .. } if ids == &["T1685"]));
     let broken = file.source.text.replace("</mitre>", "</mitr>");
-    assert!(wazuh_mitre::rewrite::verify::verify(&file, broken, manager).is_err());
+    assert!(matches!(
+        verify(&file, broken, manager),
+        Err(VerifyError::Unreadable(_))
+    ));
 }
 
 fn bin(args: &[&str]) -> (i32, String, String) {
