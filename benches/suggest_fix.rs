@@ -74,7 +74,13 @@ fn main() {
         let p = load(&ruleset, &ruleset);
         let s = Suggester::new(&p);
         std::hint::black_box(
-            evaluate(&p, &s, wazuh_mitre::suggest::eval::Protocol::LeaveOneOut).len(),
+            evaluate(
+                &p,
+                &s,
+                wazuh_mitre::suggest::eval::Protocol::LeaveOneOut,
+                &Default::default(),
+            )
+            .len(),
         );
     });
     let (safe_files, safe) = bulk_fix(&stock, &FixOptions::default());

@@ -2,10 +2,12 @@
 
 use super::LoadArgs;
 use crate::report::suggestions::{self as render, RuleSuggestions};
+use crate::suggest::accepted::Accepted;
 use crate::suggest::eval::{evaluate, evaluate_baseline};
 use crate::suggest::{technique_tags, Suggester};
 use clap::Args;
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,6 +50,10 @@ pub struct EvalArgs {
     /// repeatable: what each source adds.
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub without: Vec<crate::suggest::EvidenceKind>,
+    /// Reviewed labels (TSV with rule_id, technique, verdict): a suggestion is also right
+    /// when a review accepted it for that rule; both figures are shown. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: SuggestFormat,
 }
@@ -130,12 +136,16 @@ pub fn run_suggest(args: SuggestArgs) -> ExitCode {
 }
 
 pub fn run_eval(args: EvalArgs) -> ExitCode {
+    let accepted = match Accepted::read(&args.accept) {
+        Ok(a) => a,
+        Err(e) => return super::usage_error(e),
+    };
     let project = match args.load.load_with_attack_text() {
         Ok(p) => p,
         Err(code) => return code,
     };
     let rows = if args.baseline {
-        evaluate_baseline(&project)
+        evaluate_baseline(&project, &accepted)
     } else {
         let protocol = if args.cold {
             crate::suggest::eval::Protocol::Cold
@@ -148,6 +158,7 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
                 .without(&args.without)
                 .groups_loaded_before(),
             protocol,
+            &accepted,
         )
     };
     if rows.iter().all(|r| r.rules == 0) {

@@ -162,6 +162,29 @@ pub fn eval_table(rows: &[EvalRow]) -> String {
         "add ... tag/ok: what `fix --add-tags --min-confidence ...` would write: the share of rules \
          that get a tag / the share of written ids that are right\n",
     );
+    if rows.iter().any(|r| r.reviewed.is_some()) {
+        out.push_str(&format!(
+            "\nright by the rules' tags or the reviewed labels (--accept):\n{:<60} {:>8} {:>7} {:>7} {:>7} {:>10} {:>10} {:>10}\n",
+            "folder", "reviewed", "hit@1", "hit@3", "hit@5", "high prec", "add high", "add medium"
+        ));
+        for r in rows {
+            let Some(v) = &r.reviewed else { continue };
+            out.push_str(&format!(
+                "{:<60} {:>8} {:>7} {:>7} {:>7} {:>10} {:>10} {:>10}\n",
+                r.folder,
+                v.rules_reviewed,
+                pct(v.hit_at_1, r.rules),
+                pct(v.hit_at_3, r.rules),
+                pct(v.hit_at_5, r.rules),
+                pct(v.high_correct, r.high_suggestions),
+                pct(v.write_high_right, r.write_high.ids),
+                pct(v.write_medium_right, r.write_medium.ids),
+            ));
+        }
+        out.push_str(
+            "reviewed: rules the labels judge; the other rules count by their own tags alone\n",
+        );
+    }
     out
 }
 
@@ -191,6 +214,20 @@ pub fn eval_json(rows: &[EvalRow]) -> String {
                     "high": written_json(&r.write_high, r.rules),
                     "medium": written_json(&r.write_medium, r.rules),
                 },
+                "reviewed": r.reviewed.map(|v| json!({
+                    "rules_reviewed": v.rules_reviewed,
+                    "hit_at_1": EvalRow::rate(v.hit_at_1, r.rules),
+                    "hit_at_3": EvalRow::rate(v.hit_at_3, r.rules),
+                    "hit_at_5": EvalRow::rate(v.hit_at_5, r.rules),
+                    "high_precision": (r.high_suggestions > 0)
+                        .then(|| EvalRow::rate(v.high_correct, r.high_suggestions)),
+                    "add_tags": {
+                        "high_right_share": (r.write_high.ids > 0)
+                            .then(|| EvalRow::rate(v.write_high_right, r.write_high.ids)),
+                        "medium_right_share": (r.write_medium.ids > 0)
+                            .then(|| EvalRow::rate(v.write_medium_right, r.write_medium.ids)),
+                    },
+                })),
                 "counts": r,
             })
         })

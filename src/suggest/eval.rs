@@ -4,6 +4,7 @@
 //! from every evidence source, the suggester ranks techniques, and the hidden tags are the
 //! answer. Techniques are compared at technique level (T1059.001 ~ T1059).
 
+use super::accepted::Accepted;
 use super::{tags_to_write, technique_tags, Confidence, Suggester};
 use crate::attack::ids::parent_technique;
 use crate::project::Project;
@@ -28,6 +29,34 @@ pub struct EvalRow {
     /// get a block, ids written, and how many of those are right.
     pub write_high: Written,
     pub write_medium: Written,
+    /// The same figures where a reviewed label (`--accept`) also counts as right; `None`
+    /// without reviewed labels.
+    pub reviewed: Option<Reviewed>,
+}
+
+/// Figures counting right what is one of the rule's tags or accepted by the review.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Reviewed {
+    /// Evaluated rules the review judged (any verdict): what it covers.
+    pub rules_reviewed: usize,
+    pub hit_at_1: usize,
+    pub hit_at_3: usize,
+    pub hit_at_5: usize,
+    pub high_correct: usize,
+    pub write_high_right: usize,
+    pub write_medium_right: usize,
+}
+
+impl Reviewed {
+    fn add(&mut self, o: &Reviewed) {
+        self.rules_reviewed += o.rules_reviewed;
+        self.hit_at_1 += o.hit_at_1;
+        self.hit_at_3 += o.hit_at_3;
+        self.hit_at_5 += o.hit_at_5;
+        self.high_correct += o.high_correct;
+        self.write_high_right += o.write_high_right;
+        self.write_medium_right += o.write_medium_right;
+    }
 }
 
 /// What `fix --add-tags` would write over the evaluated rules at one confidence.
@@ -79,6 +108,9 @@ impl EvalRow {
         self.rules_with_high += o.rules_with_high;
         self.write_high.add(&o.write_high);
         self.write_medium.add(&o.write_medium);
+        if let Some(r) = &o.reviewed {
+            self.reviewed.get_or_insert_with(Reviewed::default).add(r);
+        }
     }
 }
 
@@ -126,9 +158,15 @@ pub enum Protocol {
 }
 
 /// The suggester, under `protocol`.
-pub fn evaluate(project: &Project, suggester: &Suggester, protocol: Protocol) -> Vec<EvalRow> {
+/// `accepted`: reviewed labels that also count as right (may be empty).
+pub fn evaluate(
+    project: &Project,
+    suggester: &Suggester,
+    protocol: Protocol,
+    accepted: &Accepted,
+) -> Vec<EvalRow> {
     let manager = project.manager();
-    score(project, protocol, &|rules, hidden_for| {
+    score(project, protocol, accepted, &|rules, hidden_for| {
         suggester
             // All of them: a rule's named ids may rank anywhere (see `tags_to_write`).
             .suggest_many(rules, hidden_for, usize::MAX)
@@ -160,9 +198,9 @@ pub fn evaluate(project: &Project, suggester: &Suggester, protocol: Protocol) ->
 
 /// The baseline to beat: BM25 of the rule's description against ATT&CK names and
 /// descriptions, nothing else. It has no confidence, so no high-confidence figures.
-pub fn evaluate_baseline(project: &Project) -> Vec<EvalRow> {
+pub fn evaluate_baseline(project: &Project, accepted: &Accepted) -> Vec<EvalRow> {
     let index = crate::attack::search::SearchIndex::build(project.attack(), project.db.text());
-    score(project, Protocol::LeaveOneOut, &|rules, _| {
+    score(project, Protocol::LeaveOneOut, accepted, &|rules, _| {
         rules
             .iter()
             .map(|&r| Ranked {
@@ -183,7 +221,12 @@ pub fn evaluate_baseline(project: &Project) -> Vec<EvalRow> {
 type Ranker<'a> =
     dyn Fn(&[RuleRef], &(dyn Fn(RuleRef) -> HashSet<RuleRef> + Sync)) -> Vec<Ranked> + 'a;
 
-fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
+fn score(
+    project: &Project,
+    protocol: Protocol,
+    accepted: &Accepted,
+    rank: &Ranker,
+) -> Vec<EvalRow> {
     let mut copies: HashMap<String, Vec<RuleRef>> = HashMap::new();
     for r in project.ws.rule_refs() {
         copies.entry(copy_key(project, r)).or_default().push(r);
@@ -222,7 +265,19 @@ fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
                 .iter()
                 .any(|f| gold_families.contains(f))
         };
+        let rule_id = project.ws.rule(r).id;
+        let accepted_families: HashSet<String> = gold_families
+            .iter()
+            .cloned()
+            .chain(accepted.of(rule_id).flat_map(|a| family(project, a)))
+            .collect();
+        let accepted_right = |id: &str| {
+            family(project, id)
+                .iter()
+                .any(|f| accepted_families.contains(f))
+        };
         let hit_within = |k: usize| suggestions.iter().take(k).any(|s| right(&s.0));
+        let reviewed_hit = |k: usize| suggestions.iter().take(k).any(|s| accepted_right(&s.0));
         let folder = file
             .file
             .source
@@ -245,6 +300,17 @@ fn score(project: &Project, protocol: Protocol, rank: &Ranker) -> Vec<EvalRow> {
         row.high_suggestions += high.len();
         row.high_correct += high.iter().filter(|s| right(&s.0)).count();
         row.rules_with_high += (!high.is_empty()) as usize;
+        if !accepted.is_empty() {
+            let rev = row.reviewed.get_or_insert_with(Reviewed::default);
+            rev.rules_reviewed += accepted.covers(rule_id) as usize;
+            rev.hit_at_1 += reviewed_hit(1) as usize;
+            rev.hit_at_3 += reviewed_hit(3) as usize;
+            rev.hit_at_5 += reviewed_hit(5) as usize;
+            rev.high_correct += high.iter().filter(|s| accepted_right(&s.0)).count();
+            let count = |ids: &[String]| ids.iter().filter(|id| accepted_right(id)).count();
+            rev.write_high_right += count(&ranked.write_high);
+            rev.write_medium_right += count(&ranked.write_medium);
+        }
         for (written, ids) in [
             (&mut row.write_high, &ranked.write_high),
             (&mut row.write_medium, &ranked.write_medium),

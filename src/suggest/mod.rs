@@ -3,6 +3,7 @@
 //! One file per evidence source ([`explicit`], [`parents`], [`hints`], [`attack_text`],
 //! [`similar`], [`public`], [`software`]); each says why. [`scorer`] is the only place that weighs them.
 
+pub mod accepted;
 pub mod attack_text;
 pub mod eval;
 pub mod evidence;

@@ -363,7 +363,12 @@ fn eval_on_the_stock_ruleset_meets_the_targets() {
         Config::default(),
     );
     let s = Suggester::new(&p);
-    let rows = evaluate(&p, &s, wazuh_mitre::suggest::eval::Protocol::LeaveOneOut);
+    let rows = evaluate(
+        &p,
+        &s,
+        wazuh_mitre::suggest::eval::Protocol::LeaveOneOut,
+        &Default::default(),
+    );
     let t = total(&rows);
     assert!(t.rules > 1000, "{t:?}");
     let rate = |n| EvalRow::rate(n, t.rules);
@@ -382,7 +387,12 @@ fn eval_on_the_community_rulesets_without_a_ruleset() {
         return;
     };
     let s = Suggester::new(&p);
-    let rows = evaluate(&p, &s, wazuh_mitre::suggest::eval::Protocol::LeaveOneOut);
+    let rows = evaluate(
+        &p,
+        &s,
+        wazuh_mitre::suggest::eval::Protocol::LeaveOneOut,
+        &Default::default(),
+    );
     let t = total(&rows);
     assert!(EvalRow::rate(t.hit_at_3, t.rules) >= 0.65, "{t:?}");
 }
@@ -477,4 +487,92 @@ fn eval_reports_what_add_tags_would_write() {
         assert_eq!(add[level]["right_share"], 1.0, "{level}: {add}");
     }
     assert_eq!(add["medium"]["tagged_share"], 1.0, "{add}");
+}
+
+/// `eval --accept`: a reviewed label counts as right beside the rule's own tags. The rule
+/// below (a user added to a group: Windows event 4728) is tagged with a technique it does
+/// not detect; what the suggester ranks first for it is read from `suggest` on the same rule
+/// without its tags (the cold protocol sees exactly that), and written as the review's
+/// `acceptable` row. By its tag the first suggestion is wrong; by the review it is right.
+#[test]
+fn eval_counts_reviewed_labels_beside_the_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |mitre: &str| {
+        format!(
+            r#"<group name="windows,">
+  <rule id="100010" level="8">
+    <if_group>windows</if_group>
+    <field name="win.system.eventID">^4728$</field>
+    <description>A member was added to a security-enabled global group</description>
+    {mitre}
+  </rule>
+</group>
+"#
+        )
+    };
+    let untagged = crate::common::write(dir.path(), "untagged.xml", rule("").as_bytes());
+    let tagged_dir = dir.path().join("tagged");
+    std::fs::create_dir(&tagged_dir).unwrap();
+    let tagged = crate::common::write(
+        &tagged_dir,
+        "local_rules.xml",
+        rule("<mitre><id>T1021</id></mitre>").as_bytes(),
+    );
+    let s = crate::common::cli::run_json(
+        &[
+            "suggest",
+            "--no-default-ruleset",
+            "--format",
+            "json",
+            untagged.to_str().unwrap(),
+        ],
+        0,
+    );
+    let top = s["rules"][0]["suggestions"][0]["technique"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!top.starts_with("T1021"), "{top}");
+    let tsv = dir.path().join("review.tsv");
+    std::fs::write(
+        &tsv,
+        format!(
+            "rule_id\ttechnique\torigin\tverdict\n100010\t{top}\tcandidate\tacceptable\n\
+             100010\tT1021\tstock-tag\twrong\n"
+        ),
+    )
+    .unwrap();
+    let eval = |extra: &[&str]| {
+        let mut args = vec![
+            "eval",
+            "--cold",
+            "--no-default-ruleset",
+            "--format",
+            "json",
+            tagged.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        crate::common::cli::run_json(&args, 0)["folders"][0].clone()
+    };
+    let plain = eval(&[]);
+    assert_eq!(plain["hit_at_1"], 0.0, "{plain}");
+    assert!(plain["reviewed"].is_null());
+    let reviewed = eval(&["--accept", tsv.to_str().unwrap()]);
+    // The plain figures stay what they were; the reviewed ones count the accepted top.
+    assert_eq!(reviewed["hit_at_1"], 0.0);
+    assert_eq!(reviewed["reviewed"]["rules_reviewed"], 1);
+    assert_eq!(reviewed["reviewed"]["hit_at_1"], 1.0, "{reviewed}");
+    // A malformed review file is a usage error naming its line.
+    std::fs::write(&tsv, "rule_id\ttechnique\tverdict\nx\tT1098\tacceptable\n").unwrap();
+    let (code, _, err) = crate::common::cli::run(&[
+        "eval",
+        "--accept",
+        tsv.to_str().unwrap(),
+        tagged.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("review.tsv:2: rule id `x` is not a number"),
+        "{err}"
+    );
 }
