@@ -165,9 +165,24 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
         eprintln!("error: no rule carries a technique tag: there is nothing to evaluate against");
         return read_failures(&project).unwrap_or(ExitCode::from(2));
     }
+    // Cold: also run `fix --add-tags` for real on the files without their tags, pass by pass.
+    let passes = if args.cold && !args.baseline {
+        match args.load.load_with_attack_text() {
+            Ok(mut fresh) => Some(crate::suggest::eval::add_tags_by_pass(
+                &mut fresh,
+                &accepted,
+                crate::suggest::Confidence::High,
+            )),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
     match args.format {
-        SuggestFormat::Json => out!("{}", render::eval_json(&rows)),
-        SuggestFormat::Human | SuggestFormat::Markdown => out!("{}", render::eval_table(&rows)),
+        SuggestFormat::Json => out!("{}", render::eval_json(&rows, passes.as_ref())),
+        SuggestFormat::Human | SuggestFormat::Markdown => {
+            out!("{}", render::eval_table(&rows, passes.as_ref()))
+        }
     }
     read_failures(&project).unwrap_or(ExitCode::SUCCESS)
 }

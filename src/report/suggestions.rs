@@ -1,6 +1,6 @@
 //! Rendering of `suggest` and `eval` results.
 
-use crate::suggest::eval::{EvalRow, Written};
+use crate::suggest::eval::{AddTagsPasses, EvalRow, PassWritten, Written};
 use crate::suggest::Suggestion;
 use serde::Serialize;
 use serde_json::json;
@@ -129,7 +129,7 @@ fn pct(n: usize, d: usize) -> String {
     format!("{:.1}%", 100.0 * EvalRow::rate(n, d))
 }
 
-pub fn eval_table(rows: &[EvalRow]) -> String {
+pub fn eval_table(rows: &[EvalRow], passes: Option<&AddTagsPasses>) -> String {
     let mut out = format!(
         "{:<60} {:>6} {:>7} {:>7} {:>7} {:>10} {:>10} {:>17} {:>17}\n",
         "folder",
@@ -185,7 +185,33 @@ pub fn eval_table(rows: &[EvalRow]) -> String {
             "reviewed: rules the labels judge; the other rules count by their own tags alone\n",
         );
     }
+    if let Some(p) = passes {
+        out.push_str(&format!(
+            "\nfix --add-tags (high) on the {} tagged rules with their tags taken out, by pass:\n",
+            p.rules
+        ));
+        for (name, w) in [("first pass", &p.first), ("later passes", &p.later)] {
+            out.push_str(&format!(
+                "  {name:<13} {:>6} of rules tagged, {:>6} of ids right by the tags, {:>6} by tags or review\n",
+                pct(w.rules, p.rules),
+                pct(w.right, w.ids),
+                pct(w.reviewed_right, w.ids),
+            ));
+        }
+    }
     out
+}
+
+fn passes_json(p: &AddTagsPasses) -> serde_json::Value {
+    let one = |w: &PassWritten| {
+        json!({
+            "tagged_share": EvalRow::rate(w.rules, p.rules),
+            "right_share": (w.ids > 0).then(|| EvalRow::rate(w.right, w.ids)),
+            "reviewed_right_share": (w.ids > 0).then(|| EvalRow::rate(w.reviewed_right, w.ids)),
+            "counts": w,
+        })
+    };
+    json!({"rules": p.rules, "first_pass": one(&p.first), "later_passes": one(&p.later)})
 }
 
 /// `fix --add-tags` at one confidence: share of rules tagged, share of written ids right.
@@ -198,7 +224,7 @@ fn written_json(w: &Written, rules: usize) -> serde_json::Value {
     })
 }
 
-pub fn eval_json(rows: &[EvalRow]) -> String {
+pub fn eval_json(rows: &[EvalRow], passes: Option<&AddTagsPasses>) -> String {
     let v: Vec<_> = rows
         .iter()
         .map(|r| {
@@ -232,8 +258,12 @@ pub fn eval_json(rows: &[EvalRow]) -> String {
             })
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&json!({"version": 1, "folders": v}))
-        .expect("JSON values serialise");
+    let mut s = serde_json::to_string_pretty(&json!({
+        "version": 1,
+        "folders": v,
+        "add_tags_passes": passes.map(passes_json),
+    }))
+    .expect("JSON values serialise");
     s.push('\n');
     s
 }

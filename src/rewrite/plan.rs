@@ -62,6 +62,9 @@ pub struct Applied {
     pub reasons: Vec<String>,
     /// Technique ids a new block adds.
     pub added: Vec<String>,
+    /// The pass of the fix loop that made it, from 1: a later pass's suggestions may lean
+    /// on tags an earlier pass wrote.
+    pub pass: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -135,7 +138,7 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
     // (`verify` holds it to that), and no check reads another file's, so the findings of
     // the other files stay what they were: findings without an applicable fix.
     let mut relint: Option<Vec<bool>> = None;
-    for _ in 0..MAX_PASSES {
+    for pass in 1..=MAX_PASSES {
         skipped.clear();
         let mut per_file: BTreeMap<usize, Vec<(Edit, Applied)>> = BTreeMap::new();
         {
@@ -180,12 +183,18 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
                             applicability: fix.applicability,
                             reasons: Vec::new(),
                             added: Vec::new(),
+                            pass,
                         },
                     ));
                 }
             }
             if let (true, Some(s)) = (opts.add_tags, &suggester) {
-                add_suggested_tags(project, s, opts, untagged, &mut per_file, &mut skipped);
+                let ctx = AddTags {
+                    suggester: s,
+                    opts,
+                    pass,
+                };
+                ctx.add(project, untagged, &mut per_file, &mut skipped);
             }
         }
         if per_file.is_empty() {
@@ -300,6 +309,8 @@ fn refused_file_fixes(project: &Project, opts: &FixOptions) -> Vec<FixedFile> {
                     applicability: fix.applicability,
                     reasons: Vec::new(),
                     added: Vec::new(),
+                    // Before the loop: the file must read before any pass can run.
+                    pass: 0,
                 }],
             })
         })
@@ -311,81 +322,95 @@ fn wants_suggester(opts: &FixOptions) -> bool {
     opts.add_tags || opts.unsafe_fixes
 }
 
-/// Rules that `missing-technique` reports (so its minimum level, suppressions and per-path
-/// ignores hold) get a new block with the suggester's top technique(s).
-fn add_suggested_tags(
-    project: &Project,
-    suggester: &Suggester,
-    opts: &FixOptions,
-    targets: Vec<RuleRef>,
-    per_file: &mut BTreeMap<usize, Vec<(Edit, Applied)>>,
-    skipped: &mut Vec<Skipped>,
-) {
-    // All of them: a rule's named ids may rank anywhere (see `tags_to_write`).
-    let all = suggester.suggest_many(&targets, &|_| HashSet::new(), usize::MAX);
-    for (r, suggestions) in targets.into_iter().zip(all) {
-        let rule = project.ws.rule(r);
-        let path = project.ws.files[r.file()].file.source.path.clone();
-        let chosen = tags_to_write(&suggestions, opts.min_confidence, project.manager());
-        if chosen.is_empty() {
-            let best = suggestions
-                .first()
-                .map_or("no evidence at all".to_string(), |s| {
-                    format!(
-                        "best is {} at {:.2} ({})",
+/// One pass's tag adding.
+///
+/// Tags an earlier pass wrote lend evidence like any other: on disk, a tag carries no mark
+/// of who wrote it, so a second run would lend them anyway, and a run must leave that run
+/// nothing to do (`eval --cold` measures what later passes add).
+struct AddTags<'a> {
+    suggester: &'a Suggester<'a>,
+    opts: &'a FixOptions,
+    pass: usize,
+}
+
+impl AddTags<'_> {
+    /// Rules that `missing-technique` reports (so its minimum level, suppressions and per-path
+    /// ignores hold) get a new block with the suggester's top technique(s).
+    fn add(
+        &self,
+        project: &Project,
+        targets: Vec<RuleRef>,
+        per_file: &mut BTreeMap<usize, Vec<(Edit, Applied)>>,
+        skipped: &mut Vec<Skipped>,
+    ) {
+        let (suggester, opts) = (self.suggester, self.opts);
+        // All of them: a rule's named ids may rank anywhere (see `tags_to_write`).
+        let all = suggester.suggest_many(&targets, &|_| HashSet::new(), usize::MAX);
+        for (r, suggestions) in targets.into_iter().zip(all) {
+            let rule = project.ws.rule(r);
+            let path = project.ws.files[r.file()].file.source.path.clone();
+            let chosen = tags_to_write(&suggestions, opts.min_confidence, project.manager());
+            if chosen.is_empty() {
+                let best = suggestions
+                    .first()
+                    .map_or("no evidence at all".to_string(), |s| {
+                        format!(
+                            "best is {} at {:.2} ({})",
+                            s.technique,
+                            s.score,
+                            s.confidence.as_str()
+                        )
+                    });
+                skipped.push(Skipped {
+                    path,
+                    rule_id: rule.id,
+                    reason: format!(
+                        "no suggestion at {} confidence; {best}",
+                        opts.min_confidence.as_str()
+                    ),
+                });
+                continue;
+            }
+            let ids: Vec<String> = chosen.iter().map(|s| s.technique.clone()).collect();
+            let text = &project.ws.files[r.file()].file.source.text;
+            let Some(edit) = add_block(text, rule, &ids) else {
+                skipped.push(Skipped {
+                    path,
+                    rule_id: rule.id,
+                    reason: "no place for a <mitre> block".into(),
+                });
+                continue;
+            };
+            let reasons = chosen
+                .iter()
+                .flat_map(|s| {
+                    let head = format!(
+                        "{} {} ({:.2}, {})",
                         s.technique,
+                        s.name,
                         s.score,
                         s.confidence.as_str()
+                    );
+                    std::iter::once(head).chain(
+                        s.reasons
+                            .iter()
+                            .map(|r| format!("  {}: {}", r.kind.as_str(), r.detail)),
                     )
-                });
-            skipped.push(Skipped {
-                path,
-                rule_id: rule.id,
-                reason: format!(
-                    "no suggestion at {} confidence; {best}",
-                    opts.min_confidence.as_str()
-                ),
-            });
-            continue;
+                })
+                .collect();
+            per_file.entry(r.file()).or_default().push((
+                edit,
+                Applied {
+                    code: "add-tags",
+                    kind: AppliedKind::AddTags,
+                    rule_id: rule.id,
+                    description: format!("add {}", ids.join(", ")),
+                    applicability: Applicability::Unsafe,
+                    reasons,
+                    added: ids.clone(),
+                    pass: self.pass,
+                },
+            ));
         }
-        let ids: Vec<String> = chosen.iter().map(|s| s.technique.clone()).collect();
-        let text = &project.ws.files[r.file()].file.source.text;
-        let Some(edit) = add_block(text, rule, &ids) else {
-            skipped.push(Skipped {
-                path,
-                rule_id: rule.id,
-                reason: "no place for a <mitre> block".into(),
-            });
-            continue;
-        };
-        let reasons = chosen
-            .iter()
-            .flat_map(|s| {
-                let head = format!(
-                    "{} {} ({:.2}, {})",
-                    s.technique,
-                    s.name,
-                    s.score,
-                    s.confidence.as_str()
-                );
-                std::iter::once(head).chain(
-                    s.reasons
-                        .iter()
-                        .map(|r| format!("  {}: {}", r.kind.as_str(), r.detail)),
-                )
-            })
-            .collect();
-        per_file.entry(r.file()).or_default().push((
-            edit,
-            Applied {
-                code: "add-tags",
-                kind: AppliedKind::AddTags,
-                rule_id: rule.id,
-                description: format!("add {}", ids.join(", ")),
-                applicability: Applicability::Unsafe,
-                reasons,
-                added: ids.clone(),
-            },
-        ));
     }
 }

@@ -341,3 +341,116 @@ fn score(
     }
     out
 }
+
+/// What `fix --add-tags` writes on rules that had tags, one pass of the fix loop or more.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PassWritten {
+    pub rules: usize,
+    pub ids: usize,
+    /// Ids among the rule's own (hidden) tags, at technique level.
+    pub right: usize,
+    /// Ids among its tags or the reviewed labels (`--accept`).
+    pub reviewed_right: usize,
+}
+
+/// `fix --add-tags` run for real on the evaluated files with every `<mitre>` block taken
+/// out, split by pass: the first pass leans on no tag this run wrote, later passes may.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct AddTagsPasses {
+    /// Rules that had tags (the ones judged).
+    pub rules: usize,
+    pub first: PassWritten,
+    pub later: PassWritten,
+}
+
+/// Runs the fix loop's tag adding at `min_confidence` on `project` (whose files are changed
+/// in memory, never on disk) after taking every tag out, and judges what it writes against
+/// the tags taken out and `accepted`.
+pub fn add_tags_by_pass(
+    project: &mut Project,
+    accepted: &Accepted,
+    min_confidence: Confidence,
+) -> AddTagsPasses {
+    use crate::rewrite::plan::{plan, AppliedKind, FixOptions};
+    // What each tagged rule is judged against, by (file, rule id).
+    let mut gold: HashMap<(usize, u32), (HashSet<String>, HashSet<String>)> = HashMap::new();
+    for r in project.ws.linted_rule_refs() {
+        let file = &project.ws.files[r.file()];
+        let tags = technique_tags(project, r);
+        let Some(id) = project.ws.rule(r).id else {
+            continue;
+        };
+        if file.file.salvaged || tags.is_empty() {
+            continue;
+        }
+        let families: HashSet<String> = tags.iter().flat_map(|t| family(project, t)).collect();
+        let reviewed = (families.iter().cloned())
+            .chain(accepted.of(Some(id)).flat_map(|a| family(project, a)))
+            .collect();
+        gold.insert((r.file(), id), (families, reviewed));
+    }
+    let mut out = AddTagsPasses {
+        rules: gold.len(),
+        ..AddTagsPasses::default()
+    };
+    strip_tags(project);
+    let opts = FixOptions {
+        add_tags: true,
+        min_confidence,
+        ..FixOptions::default()
+    };
+    let fixed = plan(project, &opts);
+    for f in &fixed.files {
+        let Some(file) = project
+            .ws
+            .files
+            .iter()
+            .position(|lf| lf.file.source.path == f.path)
+        else {
+            continue;
+        };
+        for a in f.applied.iter().filter(|a| a.kind == AppliedKind::AddTags) {
+            let Some((families, reviewed)) = a.rule_id.and_then(|id| gold.get(&(file, id))) else {
+                continue;
+            };
+            let counts = if a.pass <= 1 {
+                &mut out.first
+            } else {
+                &mut out.later
+            };
+            let in_set = |set: &HashSet<String>, id: &str| {
+                family(project, id).iter().any(|f| set.contains(f))
+            };
+            counts.rules += 1;
+            counts.ids += a.added.len();
+            counts.right += a.added.iter().filter(|id| in_set(families, id)).count();
+            counts.reviewed_right += a.added.iter().filter(|id| in_set(reviewed, id)).count();
+        }
+    }
+    out
+}
+
+/// Takes every `<mitre>` block out of the linted files, in memory.
+fn strip_tags(project: &mut Project) {
+    use crate::checks::Edit;
+    use crate::ruleset::model::SourceFile;
+    let mut stripped = Vec::new();
+    for (i, lf) in project.ws.files.iter().enumerate() {
+        if lf.origin != Origin::Linted || lf.file.salvaged {
+            continue;
+        }
+        let edits: Vec<Edit> = (lf.file.rules.iter())
+            .flat_map(|r| r.mitre.iter())
+            .map(|b| Edit::replace(b.span, ""))
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        let (text, _) = crate::rewrite::edits::apply(&lf.file.source.text, edits);
+        let source = SourceFile::new(lf.file.source.path.clone(), text);
+        if let Ok(file) = crate::ruleset::read::parse(source) {
+            stripped.push((i, file));
+        }
+    }
+    project.replace_files(stripped);
+}

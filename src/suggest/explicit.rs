@@ -124,11 +124,21 @@ impl ExplicitMentions {
             for span in names.find_iter(&facts.text) {
                 let written = &facts.text[span];
                 if let Some(id) = self.by_name.get(&written.to_ascii_lowercase()) {
+                    let lower = written.to_ascii_lowercase();
+                    let share = facts.share(|s| s.to_ascii_lowercase().contains(&lower));
+                    let detail = if share < 1.0 {
+                        format!(
+                            "the rule mentions '{written}' (in {:.0}% of the alternatives it lists)",
+                            share * 100.0
+                        )
+                    } else {
+                        format!("the rule mentions '{written}'")
+                    };
                     out.push(Evidence::new(
                         id.clone(),
-                        0.75,
+                        0.75 * share,
                         EvidenceKind::Explicit,
-                        format!("the rule mentions '{written}'"),
+                        detail,
                     ));
                 }
             }

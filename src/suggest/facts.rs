@@ -237,3 +237,77 @@ mod tests {
         assert!(f.sysmon_events.is_empty());
     }
 }
+
+/// The alternatives of a match value: `a|b|c` (OS_Match and regex alike), split where no
+/// parenthesis or class is open; empty ones (`a||b`) dropped.
+pub fn alternatives(value: &str) -> Vec<&str> {
+    let (mut out, mut depth, mut start, mut escaped) = (Vec::new(), 0i32, 0, false);
+    for (i, b) in value.bytes().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b'|' if depth <= 0 => {
+                out.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&value[start..]);
+    out.retain(|a| !a.trim().is_empty());
+    out
+}
+
+/// The share of a value's alternatives `holds` for: an executable one of ten listed is a
+/// tenth of what the rule fires on. 1 when the value is no list, or when no single
+/// alternative holds (the match spans them).
+pub fn share_of(value: &str, holds: impl Fn(&str) -> bool) -> f64 {
+    let alts = alternatives(value);
+    let k = alts.iter().filter(|a| holds(a)).count();
+    if alts.len() <= 1 || k == 0 {
+        1.0
+    } else {
+        k as f64 / alts.len() as f64
+    }
+}
+
+impl RuleFacts {
+    /// The share of the rule a piece of evidence found by `holds` speaks for: all of it when
+    /// the description says it (evidence from a list must not outweigh what the rule says it
+    /// is about) or when no field value holds it; else the best share among the field values
+    /// it holds on (see [`share_of`]).
+    pub fn share(&self, holds: impl Fn(&str) -> bool) -> f64 {
+        if holds(&self.description) {
+            return 1.0;
+        }
+        (self.fields.iter())
+            .filter(|(_, val)| holds(val))
+            .map(|(_, val)| share_of(val, &holds))
+            .reduce(f64::max)
+            .unwrap_or(1.0)
+    }
+}
+
+#[cfg(test)]
+mod alternatives_tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_where_no_group_or_class_is_open() {
+        assert_eq!(
+            alternatives(r"\\cmd.exe||\\regsvr32.exe"),
+            [r"\\cmd.exe", r"\\regsvr32.exe"]
+        );
+        assert_eq!(
+            alternatives(r"(a|b)\.exe|c[|]d|e\|f"),
+            [r"(a|b)\.exe", "c[|]d", r"e\|f"]
+        );
+        assert_eq!(alternatives("lone"), ["lone"]);
+        assert_eq!(share_of("a|b|c|d", |s| s == "b"), 0.25);
+        // The match spans alternatives, or there is no list: the whole rule.
+        assert_eq!(share_of("a|b", |s| s == "a|b"), 1.0);
+        assert_eq!(share_of("abc", |s| s == "abc"), 1.0);
+    }
+}

@@ -382,6 +382,29 @@ impl TextAnchors {
     }
 }
 
+/// Where a hint holds: the depth of the farthest condition (0: the rule itself), and the
+/// share of the rule's alternatives it holds for (1: all of them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Held {
+    depth: u8,
+    share: f64,
+}
+
+/// For event ids: the share of the rule's own ids that are `wanted`, when it has several.
+fn id_share<T: PartialEq>(facts: &[At<T>], wanted: &[T]) -> f64 {
+    let own: Vec<&T> = facts
+        .iter()
+        .filter(|f| f.depth == 0)
+        .map(|f| &f.value)
+        .collect();
+    let k = own.iter().filter(|v| wanted.contains(v)).count();
+    if own.len() <= 1 || k == 0 {
+        1.0
+    } else {
+        k as f64 / own.len() as f64
+    }
+}
+
 fn nearest<T: PartialEq>(facts: &[At<T>], wanted: &[T]) -> Option<u8> {
     facts
         .iter()
@@ -397,13 +420,13 @@ impl Hint {
         facts: &RuleFacts,
         may_match_text: bool,
         platform: Option<Platform>,
-    ) -> Option<u8> {
+    ) -> Option<Held> {
         if let (Some(mine), Some(rule)) = (self.platform, platform) {
             if mine != rule {
                 return None;
             }
         }
-        let depth = self.when.matches(facts, may_match_text)?;
+        let held = self.when.matches(facts, may_match_text)?;
         if self
             .unless
             .as_ref()
@@ -411,15 +434,17 @@ impl Hint {
         {
             return None;
         }
-        Some(depth)
+        Some(held)
     }
 }
 
 impl Conditions {
-    /// The depth at which every condition holds (the farthest one counts), if they all do.
-    /// `may_match_text`: whether the `text` pattern's literal prefixes occur in the text.
-    fn matches(&self, facts: &RuleFacts, may_match_text: bool) -> Option<u8> {
+    /// Where every condition holds (the farthest one and the smallest share count), if they
+    /// all do. `may_match_text`: whether the `text` pattern's literal prefixes occur in the
+    /// text.
+    fn matches(&self, facts: &RuleFacts, may_match_text: bool) -> Option<Held> {
         let mut depth = 0u8;
+        let mut share = 1.0f64;
         let mut any = false;
         let mut need = |d: Option<u8>| -> Option<()> {
             any = true;
@@ -428,9 +453,11 @@ impl Conditions {
         };
         if !self.event_id.is_empty() {
             need(nearest(&facts.event_ids, &self.event_id))?;
+            share = share.min(id_share(&facts.event_ids, &self.event_id));
         }
         if !self.sysmon_event.is_empty() {
             need(nearest(&facts.sysmon_events, &self.sysmon_event))?;
+            share = share.min(id_share(&facts.sysmon_events, &self.sysmon_event));
         }
         if !self.group.is_empty() {
             need(nearest(&facts.groups, &self.group))?;
@@ -438,30 +465,27 @@ impl Conditions {
         if !self.decoder.is_empty() {
             need(nearest(&facts.decoders, &self.decoder))?;
         }
-        match (&self.field, &self.value) {
-            (Some(f), v) => {
-                let hit = facts
-                    .fields
-                    .iter()
-                    .any(|(n, val)| f.is_match(n) && v.as_ref().is_none_or(|v| v.is_match(val)));
-                need(hit.then_some(0))?;
-            }
-            (None, Some(v)) => {
-                need(
-                    facts
-                        .fields
-                        .iter()
-                        .any(|(_, val)| v.is_match(val))
-                        .then_some(0),
-                )?;
-            }
-            (None, None) => {}
+        if self.field.is_some() || self.value.is_some() {
+            // The best share among the fields it holds on.
+            let best = (facts.fields.iter())
+                .filter(|(n, val)| {
+                    self.field.as_ref().is_none_or(|f| f.is_match(n))
+                        && self.value.as_ref().is_none_or(|v| v.is_match(val))
+                })
+                .map(|(_, val)| match &self.value {
+                    Some(v) => super::facts::share_of(val, |alt| v.is_match(alt)),
+                    None => 1.0,
+                })
+                .reduce(f64::max);
+            need(best.map(|_| 0))?;
+            share = share.min(best.unwrap_or(1.0));
         }
         if let Some(t) = &self.text {
             let holds = may_match_text && t.is_match(facts.text.as_bytes());
             need(holds.then_some(0))?;
+            share = share.min(facts.share(|s| t.is_match(s.as_bytes())));
         }
-        any.then_some(depth)
+        any.then_some(Held { depth, share })
     }
 }
 
@@ -561,13 +585,19 @@ impl HintSet {
     pub fn collect(&self, facts: &RuleFacts, platform: Option<Platform>, out: &mut Vec<Evidence>) {
         let candidates = self.anchors.candidates(&facts.text, self.hints.len());
         for (h, may) in self.hints.iter().zip(candidates) {
-            if let Some(depth) = h.applies(facts, may, platform) {
-                let strength = h.weight * DEPTH_DECAY.powi(depth as i32);
-                let detail = if depth == 0 {
+            if let Some(Held { depth, share }) = h.applies(facts, may, platform) {
+                let strength = h.weight * DEPTH_DECAY.powi(depth as i32) * share;
+                let mut detail = if depth == 0 {
                     h.why.clone()
                 } else {
                     format!("{} (on a parent rule)", h.why)
                 };
+                if share < 1.0 {
+                    detail.push_str(&format!(
+                        " (for {:.0}% of the alternatives the rule lists)",
+                        share * 100.0
+                    ));
+                }
                 for t in &h.techniques {
                     out.push(Evidence::new(
                         t.clone(),

@@ -119,6 +119,9 @@ impl<'a> SoftwareSource<'a> {
         }
         for (i, written) in named {
             let e = &self.entries[i];
+            // A tool one of many a rule lists is that share of what the rule fires on.
+            let lower = written.to_lowercase();
+            let listed = facts.share(|s| s.to_lowercase().contains(&lower));
             let own: HashSet<String> = tokens(&written).into_iter().collect();
             let rule_words: HashSet<&String> =
                 facts.tokens.iter().filter(|w| !own.contains(*w)).collect();
@@ -149,7 +152,7 @@ impl<'a> SoftwareSource<'a> {
                 } else {
                     0.0
                 };
-                let strength = STRENGTH * prior.max(share);
+                let strength = STRENGTH * prior.max(share) * listed;
                 let why = if share > prior {
                     format!(
                         "names {} ({}); ATT&CK's examples of its {t} share the rule's words",

@@ -576,3 +576,145 @@ fn eval_counts_reviewed_labels_beside_the_tags() {
         "{err}"
     );
 }
+
+/// An executable one of ten a rule lists is a tenth of what the rule fires on: it must not
+/// outweigh what the description says. The two rules are the shape of community sysmon rules
+/// (a shell started by MSHTA, by an Office product) whose `Image` lists ten executables, one
+/// of them regsvr32; the third lists regsvr32 alone.
+#[test]
+fn one_alternative_of_many_is_weak_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = |last: &str| {
+        format!(
+            r"\\cmd.exe||\\powershell.exe||\\wscript.exe||\\cscript.exe||\\sh.exe||\\bash.exe||\\scrcons.exe||\\schtasks.exe||\\regsvr32.exe||{last}"
+        )
+    };
+    let xml = format!(
+        r#"<group name="windows,sysmon,">
+  <rule id="100200" level="10">
+    <if_group>sysmon_event1</if_group>
+    <field name="win.eventdata.parentImage" type="pcre2">(?i)\\mshta\.exe</field>
+    <field name="win.eventdata.Image">{}</field>
+    <description>Detection a Windows command line executable started from MSHTA</description>
+  </rule>
+  <rule id="100201" level="10">
+    <if_group>sysmon_event1</if_group>
+    <field name="win.eventdata.parentImage" type="pcre2">(?i)\\(winword|excel|powerpnt|outlook)\.exe</field>
+    <field name="win.eventdata.Image">{}</field>
+    <description>Microsoft Office Product Spawning Windows Shell</description>
+  </rule>
+  <rule id="100202" level="10">
+    <if_group>sysmon_event1</if_group>
+    <field name="win.eventdata.Image">\\regsvr32.exe</field>
+    <description>Process started</description>
+  </rule>
+</group>
+"#,
+        list(r"\\BITSADMIN*"),
+        list(r"\\hh.exe")
+    );
+    let path = crate::common::write(dir.path(), "sysmon_rules.xml", xml.as_bytes());
+    let v = crate::common::cli::run_json(
+        &[
+            "suggest",
+            "--format",
+            "json",
+            "--top",
+            "3",
+            path.to_str().unwrap(),
+        ],
+        0,
+    );
+    let rules = v["rules"].as_array().unwrap();
+    let ranked = |i: usize| -> Vec<(String, String)> {
+        rules[i]["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let field = |k: &str| s[k].as_str().unwrap().to_string();
+                (field("technique"), field("confidence"))
+            })
+            .collect()
+    };
+    for i in 0..2 {
+        assert!(
+            !ranked(i)
+                .iter()
+                .any(|(t, c)| t == "T1218.010" && c != "low"),
+            "{:?}",
+            ranked(i)
+        );
+    }
+    // What the first rule's description says wins.
+    assert_eq!(ranked(0)[0].0, "T1218.005", "{:?}", ranked(0));
+    // Alone, regsvr32 is still the rule's first technique.
+    assert_eq!(ranked(2)[0].0, "T1218.010", "{:?}", ranked(2));
+}
+
+/// `eval --cold`'s pass split counts what `fix --add-tags` really writes: the same stock
+/// files with every `<mitre>` block cut out by text, fixed on disk by the binary, and the
+/// rules that had tags and now have a block counted from the written files.
+#[test]
+fn add_tags_by_pass_counts_what_fix_writes() {
+    let Some(stock) = crate::common::stock_rules() else {
+        return;
+    };
+    let v = crate::common::cli::run_json(
+        &[
+            "eval",
+            "--cold",
+            "--no-default-ruleset",
+            "--format",
+            "json",
+            stock.to_str().unwrap(),
+        ],
+        0,
+    );
+    let passes = &v["add_tags_passes"];
+    assert_eq!(passes["rules"], v["folders"][0]["rules"], "{passes}");
+    let counted = |p: &str| passes[p]["counts"]["rules"].as_u64().unwrap();
+    let (first, later) = (counted("first_pass"), counted("later_passes"));
+    assert!(first > 200, "{passes}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let block = regex::Regex::new(r"(?s)<mitre>.*?</mitre>").unwrap();
+    let rule = regex::Regex::new(r#"(?s)<rule\s[^>]*?\bid="(\d+)".*?</rule>"#).unwrap();
+    let technique = regex::Regex::new(r"<id>\s*T\d{4}").unwrap();
+    let mut had_tags = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(&stock).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for c in rule.captures_iter(&text) {
+            // Tags eval judges against are technique ids.
+            if block.find(&c[0]).is_some_and(|b| technique.is_match(b.as_str())) {
+                had_tags.insert(c[1].to_string());
+            }
+        }
+        let name = path.file_name().unwrap();
+        std::fs::write(
+            dir.path().join(name),
+            block.replace_all(&text, "").as_bytes(),
+        )
+        .unwrap();
+    }
+    let (code, _, err) = crate::common::cli::run(&[
+        "fix",
+        "--no-default-ruleset",
+        "--add-tags",
+        "--write",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(code == 0 || code == 1, "{err}");
+    let mut tagged_again = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        tagged_again += rule
+            .captures_iter(&text)
+            .filter(|c| block.is_match(&c[0]) && had_tags.contains(&c[1]))
+            .count();
+    }
+    assert_eq!(tagged_again as u64, first + later, "{passes}");
+}
