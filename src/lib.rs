@@ -15,4 +15,5 @@ pub mod project;
 pub mod report;
 pub mod rewrite;
 pub mod ruleset;
+pub mod server;
 pub mod suggest;

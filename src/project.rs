@@ -30,6 +30,8 @@ pub struct LoadOptions {
     /// Load the other rule files of each named file's folder as its deployment (the
     /// command line's default; `--no-context` turns it off).
     pub folder_context: bool,
+    /// Texts that stand for files on disk: an editor's unsaved buffers (`server`).
+    pub unsaved: Vec<(PathBuf, String)>,
 }
 
 /// Which embedded stock files a run builds when they stand in for a ruleset.
@@ -150,7 +152,7 @@ impl Project {
         // The ATT&CK tables are parsed while the files are read: on a small file, start-up
         // is most of the run.
         let (ws, ()) = rayon::join(
-            || Workspace::load_with_context(&files, &context, &rulesets),
+            || Workspace::load_with_context(&files, &context, &rulesets, &opts.unsaved),
             || {
                 db.preload(&[&attack_version, &manager_version]);
                 if opts.attack_text {

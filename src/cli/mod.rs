@@ -57,6 +57,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff; `wazuh-mitre man > wazuh-mitre.1`, or `man -l` it).
     Man(completions::ManArgs),
+    /// Run the language server over stdio, for editors (see docs/editors.md).
+    Server,
 }
 
 /// What every analysing subcommand loads.
@@ -110,6 +112,7 @@ impl LoadArgs {
             attack_data: self.attack_data.clone(),
             attack_text: false,
             stock: crate::project::StockFiles::All,
+            unsaved: Vec::new(),
         }
     }
 
@@ -209,5 +212,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Coverage(args) => coverage::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
+        Command::Server => match crate::server::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }

@@ -6,7 +6,7 @@
 
 use super::discover;
 use super::model::{FileKind, ParentKind, Rule, RuleFile};
-use super::read::{read_path, LoadFailure};
+use super::read::{parse_bytes, read_path, LoadFailure};
 use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -130,15 +130,17 @@ impl Workspace {
         linted: &[PathBuf],
         ruleset_dirs: &[PathBuf],
     ) -> Result<Workspace, discover::DiscoverError> {
-        Workspace::load_with_context(linted, &[], ruleset_dirs)
+        Workspace::load_with_context(linted, &[], ruleset_dirs, &[])
     }
 
     /// [`Workspace::load`] with `context`: files of the linted files' folders that load with
     /// them, each in its folder's file-name order, and are not reported on.
+    /// `unsaved`: texts read instead of the files at those paths (an editor's buffers).
     pub fn load_with_context(
         linted: &[PathBuf],
         context: &[PathBuf],
         ruleset_dirs: &[PathBuf],
+        unsaved: &[(PathBuf, String)],
     ) -> Result<Workspace, discover::DiscoverError> {
         let mut ordered: Vec<(PathBuf, Origin)> = Vec::new();
         let mut seen: HashSet<PathBuf> = HashSet::new();
@@ -171,7 +173,7 @@ impl Workspace {
         });
         ordered.extend(rest.into_iter().map(|(p, origin)| (p.clone(), origin)));
 
-        let results = read_all(&ordered);
+        let results = read_all(&ordered, unsaved);
         let mut ws = Workspace::default();
         for ((_, origin), result) in ordered.into_iter().zip(results) {
             match (result, origin) {
@@ -254,9 +256,18 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 /// Reads files on all cores; the result keeps the input order.
-fn read_all(paths: &[(PathBuf, Origin)]) -> Vec<Result<RuleFile, Box<LoadFailure>>> {
+fn read_all(
+    paths: &[(PathBuf, Origin)],
+    unsaved: &[(PathBuf, String)],
+) -> Vec<Result<RuleFile, Box<LoadFailure>>> {
     use rayon::prelude::*;
-    paths.par_iter().map(|(p, _)| read_path(p)).collect()
+    paths
+        .par_iter()
+        .map(|(p, _)| match unsaved.iter().find(|(u, _)| u == p) {
+            Some((_, text)) => parse_bytes(p.clone(), text.clone().into_bytes()),
+            None => read_path(p),
+        })
+        .collect()
 }
 
 /// What the manager does with a rule at load time that loses it, or part of it.

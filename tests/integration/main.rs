@@ -19,6 +19,7 @@ mod reader_corpus;
 mod reviewdog;
 mod robustness;
 mod rules_db_generated;
+mod server;
 mod stock_subset;
 mod suggest;
 mod trust;

@@ -689,7 +689,10 @@ fn add_tags_by_pass_counts_what_fix_writes() {
         };
         for c in rule.captures_iter(&text) {
             // Tags eval judges against are technique ids.
-            if block.find(&c[0]).is_some_and(|b| technique.is_match(b.as_str())) {
+            if block
+                .find(&c[0])
+                .is_some_and(|b| technique.is_match(b.as_str()))
+            {
                 had_tags.insert(c[1].to_string());
             }
         }

@@ -84,6 +84,7 @@ pub fn stix_techniques(file: &str) -> Vec<StixTechnique> {
 
 pub mod cli;
 pub mod lint;
+pub mod lsp;
 pub mod mutate;
 pub mod oracle;
 

@@ -1,0 +1,256 @@
+//! `wazuh-mitre server`: a language server over stdio for rule files.
+//!
+//! Diagnostics are `lint`'s findings on the buffer in its deployment (see [`analysis`]),
+//! published on open, change and save; code actions are `fix`'s edits and the suggester's
+//! first techniques for an untagged rule; hover shows an id's ATT&CK entry; completion
+//! inside `<id>` offers technique ids. The protocol is spoken by `lsp-server`, synchronous
+//! as in rust-analyzer: a request is answered before the next is read, which keeps the
+//! order of changes and diagnostics plain, and a lint of one file takes milliseconds.
+//! A request that fails or panics is answered with an error; the server goes on.
+
+mod analysis;
+mod completion;
+mod hover;
+pub mod position;
+
+use crate::attack::{AttackDb, WAZUH_4_MANAGER_VERSION};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types as lsp;
+use lsp_types::notification::{self as note, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Why the server stopped before an orderly exit.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("language server protocol: {0}")]
+    Protocol(#[from] lsp_server::ProtocolError),
+    #[error("the client went away: {0}")]
+    Disconnected(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves stdin/stdout until the client says `exit`.
+pub fn run() -> Result<(), ServerError> {
+    let (connection, io_threads) = Connection::stdio();
+    let capabilities = lsp::ServerCapabilities {
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::FULL),
+                save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                ..lsp::TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Simple(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![">".into(), "T".into()]),
+            ..lsp::CompletionOptions::default()
+        }),
+        ..lsp::ServerCapabilities::default()
+    };
+    let capabilities = serde_json::to_value(capabilities).expect("capabilities serialise");
+    connection.initialize(capabilities)?;
+    let mut server = Server {
+        documents: HashMap::new(),
+        db: AttackDb::embedded(),
+    };
+    serve(&connection, &mut server)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}
+
+fn serve(connection: &Connection, server: &mut Server) -> Result<(), ServerError> {
+    let send = |m: Message| {
+        (connection.sender.send(m)).map_err(|e| ServerError::Disconnected(e.to_string()))
+    };
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request)? {
+                    return Ok(());
+                }
+                let id = request.id.clone();
+                let answer = catch_unwind(AssertUnwindSafe(|| server.request(request)))
+                    .unwrap_or_else(|_| {
+                        Err((ErrorCode::InternalError, "the request failed".to_string()))
+                    });
+                send(Message::Response(match answer {
+                    Ok(result) => Response::new_ok(id, result),
+                    Err((code, message)) => Response::new_err(id, code as i32, message),
+                }))?;
+            }
+            Message::Notification(n) => {
+                let published = catch_unwind(AssertUnwindSafe(|| server.notification(n)));
+                for out in published.unwrap_or_default() {
+                    send(Message::Notification(out))?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+struct Server {
+    /// Open buffers' texts, by URI.
+    documents: HashMap<lsp::Uri, String>,
+    db: AttackDb,
+}
+
+type Answer = Result<serde_json::Value, (ErrorCode, String)>;
+
+fn params<P: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<P, (ErrorCode, String)> {
+    serde_json::from_value(value).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}
+
+fn to_json(value: impl serde::Serialize) -> Answer {
+    serde_json::to_value(value).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}
+
+impl Server {
+    fn request(&mut self, request: Request) -> Answer {
+        match request.method.as_str() {
+            req::HoverRequest::METHOD => {
+                let p: lsp::HoverParams = params(request.params)?;
+                let doc = p.text_document_position_params;
+                let Some(text) = self.documents.get(&doc.text_document.uri) else {
+                    return to_json(None::<lsp::Hover>);
+                };
+                let at = position::offset(text, doc.position);
+                to_json(hover::hover(&self.db, WAZUH_4_MANAGER_VERSION, text, at))
+            }
+            req::CodeActionRequest::METHOD => {
+                let p: lsp::CodeActionParams = params(request.params)?;
+                to_json(self.code_actions(&p))
+            }
+            req::Completion::METHOD => {
+                let p: lsp::CompletionParams = params(request.params)?;
+                to_json(self.completion(&p.text_document_position))
+            }
+            other => Err((
+                ErrorCode::MethodNotFound,
+                format!("wazuh-mitre does not answer {other}"),
+            )),
+        }
+    }
+
+    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+        let uri = match n.method.as_str() {
+            note::DidOpenTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                let doc = p.text_document;
+                self.documents.insert(doc.uri.clone(), doc.text);
+                doc.uri
+            }
+            note::DidChangeTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                // Whole-text sync: the last change is the buffer.
+                let Some(change) = p.content_changes.into_iter().last() else {
+                    return Vec::new();
+                };
+                self.documents
+                    .insert(p.text_document.uri.clone(), change.text);
+                p.text_document.uri
+            }
+            note::DidSaveTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp::DidSaveTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                p.text_document.uri
+            }
+            note::DidCloseTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                self.documents.remove(&p.text_document.uri);
+                return vec![publish(p.text_document.uri, Vec::new())];
+            }
+            _ => return Vec::new(),
+        };
+        let Some(text) = self.documents.get(&uri) else {
+            return Vec::new();
+        };
+        let Some(path) = position::path_of(&uri) else {
+            return Vec::new();
+        };
+        match analysis::analyse(&path, text, false) {
+            Ok(a) => vec![publish(uri, a.lsp_diagnostics())],
+            Err(e) => vec![log(&format!("wazuh-mitre: {}: {e}", path.display()))],
+        }
+    }
+
+    fn code_actions(&self, p: &lsp::CodeActionParams) -> Vec<lsp::CodeAction> {
+        let uri = &p.text_document.uri;
+        let (Some(text), Some(path)) = (self.documents.get(uri), position::path_of(uri)) else {
+            return Vec::new();
+        };
+        let start = position::offset(text, p.range.start);
+        let end = position::offset(text, p.range.end);
+        let Ok(a) = analysis::analyse(&path, text, true) else {
+            return Vec::new();
+        };
+        let mut actions = a.fix_actions(uri, (start, end));
+        actions.extend(a.tag_actions(uri, start));
+        actions
+    }
+
+    fn completion(&self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::CompletionResponse> {
+        let uri = &at.text_document.uri;
+        let text = self.documents.get(uri)?;
+        let offset = position::offset(text, at.position);
+        let (typed, start) = completion::typed_id(text, offset)?;
+        let range = position::range(text, start, offset);
+        // The rule's own suggestions, when the buffer reads.
+        let suggested = position::path_of(uri)
+            .and_then(|path| analysis::analyse(&path, text, true).ok())
+            .and_then(|a| {
+                let r = a.rule_at(a.file()?, offset)?;
+                let s = crate::suggest::Suggester::new(&a.project);
+                Some(s.suggest(r, &Default::default(), 5))
+            })
+            .unwrap_or_default();
+        Some(lsp::CompletionResponse::Array(completion::items(
+            &self.db,
+            WAZUH_4_MANAGER_VERSION,
+            typed,
+            range,
+            &suggested,
+        )))
+    }
+}
+
+fn publish(uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>) -> Notification {
+    Notification::new(
+        note::PublishDiagnostics::METHOD.to_string(),
+        lsp::PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        },
+    )
+}
+
+fn log(message: &str) -> Notification {
+    Notification::new(
+        note::LogMessage::METHOD.to_string(),
+        lsp::LogMessageParams {
+            typ: lsp::MessageType::WARNING,
+            message: message.to_string(),
+        },
+    )
+}
