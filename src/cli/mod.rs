@@ -214,6 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Man(args) => completions::man(args),
         Command::Server => match crate::server::run() {
             Ok(()) => ExitCode::SUCCESS,
+            Err(crate::server::ServerError::NoShutdown) => ExitCode::from(1),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)

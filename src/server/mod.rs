@@ -30,6 +30,9 @@ pub enum ServerError {
     Disconnected(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The protocol's rule: `exit` before `shutdown`, or the client gone, exits with 1.
+    #[error("the client left without a shutdown request")]
+    NoShutdown,
 }
 
 /// Serves stdin/stdout until the client says `exit`.
@@ -58,22 +61,40 @@ pub fn run() -> Result<(), ServerError> {
         documents: HashMap::new(),
         db: AttackDb::embedded(),
     };
-    serve(&connection, &mut server)?;
+    let served = serve(&connection, &mut server);
     drop(connection);
-    io_threads.join()?;
-    Ok(())
+    // The reader thread ends at the end of stdin; a client that stays open after `exit`
+    // must not keep the server alive, so it is not waited for once `exit` has come.
+    if served.is_err() {
+        let _ = io_threads.join();
+    }
+    served
 }
 
+/// Answers until `exit`. After `shutdown`, only `exit` is expected; a client that closes
+/// the pipes after `shutdown` has ended as well as one that sends `exit`.
 fn serve(connection: &Connection, server: &mut Server) -> Result<(), ServerError> {
     let send = |m: Message| {
         (connection.sender.send(m)).map_err(|e| ServerError::Disconnected(e.to_string()))
     };
+    let mut shut_down = false;
     for message in &connection.receiver {
         match message {
+            Message::Request(request) if request.method == req::Shutdown::METHOD => {
+                shut_down = true;
+                send(Message::Response(Response::new_ok(
+                    request.id,
+                    serde_json::Value::Null,
+                )))?;
+            }
+            Message::Notification(n) if n.method == note::Exit::METHOD => {
+                return if shut_down {
+                    Ok(())
+                } else {
+                    Err(ServerError::NoShutdown)
+                };
+            }
             Message::Request(request) => {
-                if connection.handle_shutdown(&request)? {
-                    return Ok(());
-                }
                 let id = request.id.clone();
                 let answer = catch_unwind(AssertUnwindSafe(|| server.request(request)))
                     .unwrap_or_else(|_| {
@@ -93,7 +114,11 @@ fn serve(connection: &Connection, server: &mut Server) -> Result<(), ServerError
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    if shut_down {
+        Ok(())
+    } else {
+        Err(ServerError::NoShutdown)
+    }
 }
 
 struct Server {

@@ -260,3 +260,58 @@ fn an_untagged_rule_is_offered_its_suggested_techniques() {
     assert!(added.contains(&format!("<id>{top}</id>")));
     assert_eq!(client.stop(), Some(0));
 }
+
+/// A real editor: Debian's Neovim, headless, with the server attached through its own LSP
+/// client (`tests/editors/neovim.lua`). `.ci/run` installs Neovim and then requires it;
+/// elsewhere, without Neovim, the test says so and passes.
+#[test]
+fn neovim_shows_the_diagnostics_and_a_hover() {
+    let found = std::process::Command::new("nvim").arg("--version").output();
+    if found.as_ref().map_or(true, |o| !o.status.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nvim is not installed (.ci/run installs it)"
+        );
+        eprintln!("skipped: nvim is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::common::write(dir.path(), "local_rules.xml", RULES.as_bytes());
+    let out = dir.path().join("neovim.json");
+    let script = crate::common::repo().join("tests/editors/neovim.lua");
+    let globals = format!(
+        "lua wm_bin={:?}; wm_file={:?}; wm_out={:?}; wm_hover_line=7; wm_hover_id='T1086'",
+        env!("CARGO_BIN_EXE_wazuh-mitre"),
+        path.to_str().unwrap(),
+        out.to_str().unwrap()
+    );
+    let status = std::process::Command::new("timeout")
+        .args(["120", "nvim", "--headless", "--clean", "-c", &globals, "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("HOME", dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(got["attached"], true, "{got}");
+    // What Neovim holds is what lint reports: codes and 0-based lines.
+    let mut held: Vec<(String, u64)> = got["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    held.sort();
+    assert_eq!(held, lint_findings(&path));
+    let hover = got["hover"][0].as_str().unwrap_or_default();
+    assert!(
+        hover.contains("T1086 PowerShell (revoked in ATT&CK 19.2)"),
+        "{got}"
+    );
+    assert!(hover.contains("T1059.001"), "{hover}");
+}
