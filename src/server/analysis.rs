@@ -10,7 +10,7 @@ use lsp_types as lsp;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::position::{range, uri_of};
+use super::position::{range, uri_of, Lines};
 
 /// A buffer's lint: the loaded project and its findings.
 pub struct Analysis {
@@ -89,9 +89,10 @@ impl Analysis {
         let (Some(file), Some(text)) = (self.file(), self.text()) else {
             return out;
         };
+        let lines = Lines::new(text);
         for d in self.diagnostics.iter().filter(|d| d.file == file) {
             out.push(lsp::Diagnostic {
-                range: range(text, d.span.start(), d.span.end()),
+                range: lines.range(d.span.start(), d.span.end()),
                 severity: Some(match d.severity {
                     Severity::Error => lsp::DiagnosticSeverity::ERROR,
                     Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -142,6 +143,7 @@ impl Analysis {
             return Vec::new();
         };
         let diagnostics = self.lsp_diagnostics();
+        let lines = Lines::new(text);
         let mut out = Vec::new();
         for d in self.diagnostics.iter().filter(|d| d.file == file) {
             let touches = d.span.start() <= wanted.1 && wanted.0 <= d.span.end();
@@ -149,7 +151,7 @@ impl Analysis {
                 continue;
             };
             let shown: Vec<lsp::Diagnostic> = (diagnostics.iter())
-                .filter(|x| x.range == range(text, d.span.start(), d.span.end()))
+                .filter(|x| x.range == lines.range(d.span.start(), d.span.end()))
                 .filter(|x| x.code == Some(lsp::NumberOrString::String(d.code().into())))
                 .cloned()
                 .collect();

@@ -48,6 +48,39 @@ pub fn range(text: &str, start: usize, end: usize) -> Range {
     }
 }
 
+/// Positions of many offsets in one text: its line starts found once (a file of 2,000 rules
+/// may have hundreds of findings).
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    pub fn position(&self, at: usize) -> Position {
+        let at = floor_char_boundary(self.text, at.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= at) - 1;
+        let start = self.starts[line];
+        Position {
+            line: line as u32,
+            character: self.text[start..at].encode_utf16().count() as u32,
+        }
+    }
+
+    pub fn range(&self, start: usize, end: usize) -> Range {
+        Range {
+            start: self.position(start),
+            end: self.position(end),
+        }
+    }
+}
+
 /// The path of a `file://` URI, percent-decoded; `None` for other schemes.
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
@@ -95,45 +128,17 @@ mod tests {
     #[test]
     fn positions_count_utf16_units() {
         let text = "a\né𝄞x\n";
+        let at = |line, character| Position { line, character };
         // 𝄞 is two UTF-16 units and four bytes.
         let x = text.find('x').unwrap();
-        assert_eq!(
-            position(text, x),
-            Position {
-                line: 1,
-                character: 3
-            }
-        );
-        assert_eq!(
-            offset(
-                text,
-                Position {
-                    line: 1,
-                    character: 3
-                }
-            ),
-            x
-        );
-        assert_eq!(
-            offset(
-                text,
-                Position {
-                    line: 1,
-                    character: 99
-                }
-            ),
-            text.len() - 1
-        );
-        assert_eq!(
-            offset(
-                text,
-                Position {
-                    line: 9,
-                    character: 0
-                }
-            ),
-            text.len()
-        );
+        assert_eq!(position(text, x), at(1, 3));
+        assert_eq!(offset(text, at(1, 3)), x);
+        assert_eq!(offset(text, at(1, 99)), text.len() - 1);
+        assert_eq!(offset(text, at(9, 0)), text.len());
+        let lines = Lines::new(text);
+        for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            assert_eq!(lines.position(i), position(text, i), "{i}");
+        }
     }
 
     #[test]

@@ -315,3 +315,26 @@ fn neovim_shows_the_diagnostics_and_a_hover() {
     );
     assert!(hover.contains("T1059.001"), "{hover}");
 }
+
+/// A duplicate id points at the rule loaded first, in the other file of the folder.
+#[test]
+fn a_duplicate_id_points_at_the_rule_loaded_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = "<group name=\"a,\">\n  <rule id=\"100300\" level=\"3\">\n    <match>x</match>\n    <description>First</description>\n  </rule>\n</group>\n";
+    crate::common::write(dir.path(), "a_rules.xml", first.as_bytes());
+    let second = first.replace("First", "Second");
+    let path = crate::common::write(dir.path(), "b_rules.xml", second.as_bytes());
+    let mut client = Client::start();
+    let diagnostics = open(&mut client, &path, &second);
+    let duplicate = diagnostics
+        .iter()
+        .find(|d| d["code"] == "WM201")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let related = &duplicate["relatedInformation"][0]["location"];
+    assert!(
+        related["uri"].as_str().unwrap().ends_with("/a_rules.xml"),
+        "{duplicate}"
+    );
+    assert_eq!(related["range"]["start"]["line"], 1, "{duplicate}");
+    assert_eq!(client.stop(), Some(0));
+}
