@@ -1,5 +1,6 @@
 //! The ATT&CK database: embedded versions, lookups, revoked-by chains, and STIX import.
 
+#[cfg(feature = "generators")]
 pub mod generate;
 pub mod ids;
 pub mod lookup;

@@ -9,25 +9,25 @@
 //! then per file a line of its summary (`needs.rs`: what it defines, which other files its
 //! rules need, how many rule lines follow) and one line per rule.
 
+#[cfg(feature = "generators")]
+mod generate;
 mod needs;
 
+#[cfg(feature = "generators")]
+pub use generate::{generate, SHARED_RULES, SOURCE};
+
 use super::model::*;
-use super::read::{read_path, split_list};
+use super::read::split_list;
 use super::span::Span;
-use crate::generated::line;
-use needs::{summarise, FileSummary, Wanted};
+use needs::{FileSummary, Wanted};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use thin_vec::ThinVec;
 
 /// The embedded index.
 const INDEX: &str = include_str!("../../../rules-db/stock/wazuh-4.14.7.jsonl");
-/// Where the generator reads the stock rules, inside `../shared`.
-pub const SHARED_RULES: &str = "corpus/wazuh-4.14.7/rules";
-/// Provenance written into the index.
-pub const SOURCE: &str = "github.com/wazuh/wazuh tag v4.14.7 (a42268a27c555d9348d5598fb8751eaf4c8e9024), ruleset/rules, GPLv2";
 /// What the index stands for, as shown in paths of its rules.
 pub const LABEL: &str = "<embedded Wazuh 4.14.7 ruleset>";
 
@@ -56,62 +56,6 @@ struct IndexRule<S> {
 
 fn is_false(b: &bool) -> bool {
     !*b
-}
-
-/// The index file's text, generated from the stock `rules` folder (one rule per line).
-pub fn generate(rules_dir: &Path, source: &str) -> Result<String, String> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(rules_dir)
-        .map_err(|e| format!("cannot read {}: {e}", rules_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    paths.sort();
-    let mut files: Vec<(String, Vec<IndexRule<String>>)> = Vec::new();
-    for path in &paths {
-        let file = read_path(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        files.push((
-            name.into_owned(),
-            file.rules.iter().filter_map(index_rule).collect(),
-        ));
-    }
-    let summaries = summarise(&files);
-    let mut out = line(&IndexHeader { source });
-    out.push('\n');
-    for ((_, rules), mut summary) in files.iter().zip(summaries) {
-        summary.rules = rules.len();
-        out.push_str(&line(&summary));
-        out.push('\n');
-        for rule in rules {
-            out.push_str(&line(rule));
-            out.push('\n');
-        }
-    }
-    Ok(out)
-}
-
-/// The index's first line.
-#[derive(Serialize)]
-struct IndexHeader<'a> {
-    source: &'a str,
-}
-
-fn index_rule(r: &Rule) -> Option<IndexRule<String>> {
-    Some(IndexRule {
-        id: r.id?,
-        level: r.level?,
-        noalert: r.noalert,
-        overwrite: r.overwrite,
-        enclosing: r.enclosing_groups.join(","),
-        groups: r.groups.to_vec(),
-        parents: r
-            .parents
-            .iter()
-            .map(|p| (p.kind.element().to_string(), p.value.clone()))
-            .collect(),
-        options: r.options.to_vec(),
-        tags: r.tagged_ids(),
-    })
 }
 
 /// One file of the index: its summary, and its rules' lines, parsed only when used.

@@ -2,11 +2,13 @@
 //! builds only the stock files its rules can see. The generator writes these summaries into
 //! the index; `embedded_files_for` follows them.
 
+#[cfg(feature = "generators")]
 use super::{rule_file, IndexRule};
-use crate::ruleset::load::{
-    squashed, GroupPattern, LoadEvent, LoadReplay, RuleRef, Workspace, GROUP_PARENTS,
-};
+use crate::ruleset::load::{squashed, GroupPattern};
+#[cfg(feature = "generators")]
+use crate::ruleset::load::{LoadEvent, LoadReplay, RuleRef, Workspace, GROUP_PARENTS};
 use crate::ruleset::model::Rule;
+#[cfg(feature = "generators")]
 use rustc_hash::FxHashSet as FastSet;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +30,7 @@ pub(super) struct FileSummary<S> {
     pub(super) rules: usize,
 }
 
+#[cfg(feature = "generators")]
 pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileSummary<String>> {
     // The whole stock ruleset as a run builds it, replayed as a run with nothing replaced
     // replays it.
@@ -106,6 +109,7 @@ pub(super) fn summarise(files: &[(String, Vec<IndexRule<String>>)]) -> Vec<FileS
 /// the first kept ones of each kind, and the first `GROUP_PARENTS` kept ones of the kind the
 /// group table answers with (the equal group when any kept rule has it). A carrier past
 /// these is seen by no check of a rule outside the stock ruleset.
+#[cfg(feature = "generators")]
 fn carrier_files(
     ws: &Workspace,
     order: &[RuleRef],
@@ -165,6 +169,7 @@ fn carrier_files(
 }
 
 /// Sorted, distinct ids as inclusive ranges.
+#[cfg(feature = "generators")]
 fn id_ranges(ids: &[u32]) -> Vec<(u32, u32)> {
     let mut ranges: Vec<(u32, u32)> = Vec::new();
     for &id in ids {
