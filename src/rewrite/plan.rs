@@ -354,8 +354,16 @@ impl AddTags<'_> {
                 let best = suggestions
                     .first()
                     .map_or("no evidence at all".to_string(), |s| {
+                        let lent = if s.confidence >= opts.min_confidence {
+                            format!(
+                                ", but only other rules' tags make it so (the rule's own evidence: {})",
+                                s.own_confidence.as_str()
+                            )
+                        } else {
+                            String::new()
+                        };
                         format!(
-                            "best is {} at {:.2} ({})",
+                            "best is {} at {:.2} ({}){lent}",
                             s.technique,
                             s.score,
                             s.confidence.as_str()

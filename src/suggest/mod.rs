@@ -55,7 +55,11 @@ pub fn tags_to_write<'s>(
     min: Confidence,
     manager: &crate::attack::AttackVersion,
 ) -> Vec<&'s Suggestion> {
-    let usable = |s: &&Suggestion| s.confidence >= min && manager.is_active(&s.technique);
+    // What other rules' tags lend may rank a technique, not carry it to `min` alone: tags
+    // this run writes would lend to the next pass, and a guess would vouch for a guess.
+    let usable = |s: &&Suggestion| {
+        s.confidence >= min && s.own_confidence >= min && manager.is_active(&s.technique)
+    };
     if suggestions.iter().any(|s| s.named) {
         return suggestions
             .iter()
@@ -66,6 +70,10 @@ pub fn tags_to_write<'s>(
     }
     suggestions.iter().take(1).filter(usable).collect()
 }
+
+/// How deep the rule's own ranking is read for `own_confidence`: below the first few, a
+/// technique is low.
+const OWN_RANKED: usize = 3;
 
 /// Technique ids written in a rule's `<mitre>` blocks (well-formed ones only).
 pub fn technique_tags(project: &Project, r: RuleRef) -> Vec<String> {
@@ -190,9 +198,9 @@ impl<'p> Suggester<'p> {
         self.text.collect(facts, &mut out);
         self.public.collect(facts, &mut out);
         self.software.collect(facts, &mut out);
-        out.retain(|e| !self.without.contains(&e.kind));
         let features = self.similar.query_features(ws.rule(r), facts);
         self.similar.collect(r, &features, hidden, &mut out);
+        out.retain(|e| !self.without.contains(&e.kind));
         out
     }
 
@@ -203,7 +211,20 @@ impl<'p> Suggester<'p> {
             manager: self.project.manager(),
         };
         let platform = rule_platform(&self.project.ws, &self.project.replay, r);
-        scorer.rank(self.evidence_on(r, hidden, platform), platform, top)
+        let evidence = self.evidence_on(r, hidden, platform);
+        let lent = |e: &Evidence| matches!(e.kind, EvidenceKind::Parent | EvidenceKind::Similar);
+        if !evidence.iter().any(lent) {
+            // Nothing lent: the rule's own evidence is all there is.
+            return scorer.rank(evidence, platform, top);
+        }
+        let own: Vec<Evidence> = evidence.iter().filter(|e| !lent(e)).cloned().collect();
+        let own = scorer.rank(own, platform, OWN_RANKED);
+        let mut ranked = scorer.rank(evidence, platform, top);
+        for s in &mut ranked {
+            s.own_confidence = (own.iter().find(|o| o.technique == s.technique))
+                .map_or(Confidence::Low, |o| o.confidence);
+        }
+        ranked
     }
 }
 

@@ -71,6 +71,11 @@ pub struct Suggestion {
     /// The rule writes this technique's id itself (see [`Evidence::names_id`]).
     #[serde(skip)]
     pub named: bool,
+    /// The confidence the rule's own evidence gives it, without what other rules' tags
+    /// lend (parents', look-alikes'): `fix --add-tags` writes a tag only where this is high
+    /// enough too (see `tags_to_write`).
+    #[serde(skip)]
+    pub own_confidence: Confidence,
 }
 
 /// How several pieces of evidence of one kind add up: independent sources (hints,
@@ -308,6 +313,7 @@ impl Scorer<'_> {
                 confidence_why,
                 reasons,
                 named,
+                own_confidence: confidence,
             });
         }
         out

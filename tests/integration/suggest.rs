@@ -721,3 +721,46 @@ fn add_tags_by_pass_counts_what_fix_writes() {
     }
     assert_eq!(tagged_again as u64, first + later, "{passes}");
 }
+
+/// What other rules' tags lend ranks a technique but does not write it: a child whose only
+/// evidence is its parent's tag is shown that technique at high confidence by `suggest`,
+/// and `fix --add-tags` leaves it for a person. (Tags a run writes would otherwise vouch for
+/// the next pass's guesses: measured in docs/suggest.md.)
+#[test]
+fn lent_evidence_ranks_but_does_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = r#"<group name="local,">
+  <rule id="100400" level="8">
+    <decoded_as>json</decoded_as>
+    <field name="app.event">^acme_op_17$</field>
+    <description>ACME operation 17</description>
+    <mitre>
+      <id>T1136.001</id>
+    </mitre>
+  </rule>
+  <rule id="100401" level="10">
+    <if_sid>100400</if_sid>
+    <field name="app.site">^branch</field>
+    <description>ACME operation 17 on a branch server</description>
+  </rule>
+</group>
+"#;
+    let path = crate::common::write(dir.path(), "local_rules.xml", xml.as_bytes());
+    let s =
+        crate::common::cli::run_json(&["suggest", "--format", "json", path.to_str().unwrap()], 0);
+    let first = &s["rules"][0]["suggestions"][0];
+    assert_eq!(first["technique"], "T1136.001", "{s}");
+    assert_eq!(first["confidence"], "high", "{s}");
+    assert!(
+        first["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["kind"] == "parent" || r["kind"] == "similar"),
+        "{first}"
+    );
+    let (code, out, err) = crate::common::cli::run(&["fix", "--add-tags", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("+      <id>"), "{out}");
+    assert!(err.contains("only other rules' tags make it so"), "{err}");
+}
