@@ -24,7 +24,7 @@ pub use scorer::{Confidence, Reason, Suggestion};
 use crate::attack::ids::{classify, IdShape};
 use crate::checks::TechniqueChooser;
 use crate::project::Project;
-use crate::ruleset::load::RuleRef;
+use crate::ruleset::load::{Origin, RuleRef};
 use crate::ruleset::platform::rule_platform;
 use facts::RuleFacts;
 use std::collections::HashSet;
@@ -165,59 +165,87 @@ impl<'p> Suggester<'p> {
 
     /// All evidence for a rule; `hidden` rules' tags are invisible (leave-one-out).
     pub fn evidence(&self, r: RuleRef, hidden: &HashSet<RuleRef>) -> Vec<Evidence> {
-        let platform = rule_platform(&self.project.ws, &self.project.replay, r);
-        self.evidence_on(r, hidden, platform)
-    }
-
-    /// The same, for a rule whose platform is known already.
-    fn evidence_on(
-        &self,
-        r: RuleRef,
-        hidden: &HashSet<RuleRef>,
-        platform: Option<crate::ruleset::platform::Platform>,
-    ) -> Vec<Evidence> {
         let ws = &self.project.ws;
         if ws.files[r.file()].file.salvaged {
             return Vec::new();
         }
+        let platform = rule_platform(ws, &self.project.replay, r);
         let facts = &facts::rule_facts(ws, &self.project.replay, r);
+        let mut out = self.own_evidence(facts, platform);
+        self.lent_evidence(r, facts, &|x| hidden.contains(&x), &mut out);
+        out
+    }
+
+    /// What the rule itself says: every source but other rules' tags.
+    fn own_evidence(
+        &self,
+        facts: &RuleFacts,
+        platform: Option<crate::ruleset::platform::Platform>,
+    ) -> Vec<Evidence> {
         let mut out = Vec::new();
         self.explicit
             .collect(facts, self.project.attack(), &mut out);
+        self.hints.collect(facts, platform, &mut out);
+        self.text.collect(facts, &mut out);
+        self.public.collect(facts, &mut out);
+        self.software.collect(facts, &mut out);
+        out.retain(|e| !self.without.contains(&e.kind));
+        out
+    }
+
+    /// What other rules' tags lend (parents', look-alikes'), leaving out `hidden` rules.
+    fn lent_evidence(
+        &self,
+        r: RuleRef,
+        facts: &RuleFacts,
+        hidden: &dyn Fn(RuleRef) -> bool,
+        out: &mut Vec<Evidence>,
+    ) {
+        let ws = &self.project.ws;
+        let mut lent = Vec::new();
         let tags_of = |x: RuleRef| technique_tags(self.project, x);
         parents::collect(
-            &self.project.ws,
+            ws,
             &self.project.replay,
             r,
             hidden,
             self.groups_loaded_before,
             &tags_of,
-            &mut out,
+            &mut lent,
         );
-        self.hints.collect(facts, platform, &mut out);
-        self.text.collect(facts, &mut out);
-        self.public.collect(facts, &mut out);
-        self.software.collect(facts, &mut out);
         let features = self.similar.query_features(ws.rule(r), facts);
-        self.similar.collect(r, &features, hidden, &mut out);
-        out.retain(|e| !self.without.contains(&e.kind));
-        out
+        self.similar.collect(r, &features, hidden, &mut lent);
+        lent.retain(|e| !self.without.contains(&e.kind));
+        out.extend(lent);
     }
 
     /// The rule's `top` best suggestions, best first (`usize::MAX` for all of them).
+    ///
+    /// Each also carries the confidence the rule earns without what the files being read
+    /// lend through their tags (`own_confidence`): those tags may be guesses a `fix` run
+    /// wrote, and a guess must not vouch for the next. The loaded ruleset's tags (the
+    /// manager's, the embedded stock index) are never a run's, and count as the rule's own.
     pub fn suggest(&self, r: RuleRef, hidden: &HashSet<RuleRef>, top: usize) -> Vec<Suggestion> {
         let scorer = scorer::Scorer {
             attack: self.project.attack(),
             manager: self.project.manager(),
         };
-        let platform = rule_platform(&self.project.ws, &self.project.replay, r);
-        let evidence = self.evidence_on(r, hidden, platform);
-        let lent = |e: &Evidence| matches!(e.kind, EvidenceKind::Parent | EvidenceKind::Similar);
-        if !evidence.iter().any(lent) {
+        let ws = &self.project.ws;
+        if ws.files[r.file()].file.salvaged {
+            return Vec::new();
+        }
+        let platform = rule_platform(ws, &self.project.replay, r);
+        let facts = &facts::rule_facts(ws, &self.project.replay, r);
+        let own = self.own_evidence(facts, platform);
+        let mut evidence = own.clone();
+        self.lent_evidence(r, facts, &|x| hidden.contains(&x), &mut evidence);
+        if evidence.len() == own.len() {
             // Nothing lent: the rule's own evidence is all there is.
             return scorer.rank(evidence, platform, top);
         }
-        let own: Vec<Evidence> = evidence.iter().filter(|e| !lent(e)).cloned().collect();
+        let read_here = |x: RuleRef| ws.files[x.file()].origin != Origin::Ruleset;
+        let mut own = own;
+        self.lent_evidence(r, facts, &|x| hidden.contains(&x) || read_here(x), &mut own);
         let own = scorer.rank(own, platform, OWN_RANKED);
         let mut ranked = scorer.rank(evidence, platform, top);
         for s in &mut ranked {

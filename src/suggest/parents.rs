@@ -18,7 +18,7 @@ pub fn collect(
     ws: &Workspace,
     replay: &LoadReplay,
     r: RuleRef,
-    hidden: &HashSet<RuleRef>,
+    hidden: &dyn Fn(RuleRef) -> bool,
     groups_loaded_before: bool,
     tags_of: &dyn Fn(RuleRef) -> Vec<String>,
     out: &mut Vec<Evidence>,
@@ -52,8 +52,7 @@ pub fn collect(
                 }
                 let by_group = !p.kind.names_rule_ids();
                 let mut counts: HashMap<String, usize> = HashMap::new();
-                let visible: Vec<&RuleRef> =
-                    members.iter().filter(|m| !hidden.contains(m)).collect();
+                let visible: Vec<&RuleRef> = members.iter().filter(|m| !hidden(**m)).collect();
                 for m in &visible {
                     let mut tags = tags_of(**m);
                     tags.sort();

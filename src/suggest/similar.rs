@@ -5,7 +5,7 @@ use super::evidence::{Evidence, EvidenceKind};
 use super::facts::RuleFacts;
 use crate::ruleset::load::RuleRef;
 use crate::ruleset::Rule;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A rule's features for comparison.
 #[derive(Debug, Clone, Default)]
@@ -189,7 +189,7 @@ impl SimilarIndex {
         &self,
         own: RuleRef,
         query: &Features,
-        hidden: &HashSet<RuleRef>,
+        hidden: &dyn Fn(RuleRef) -> bool,
         out: &mut Vec<Evidence>,
     ) {
         // Fixed bounds, not shares of the workspace: a migration of thousands of files must
@@ -212,7 +212,7 @@ impl SimilarIndex {
         let mut candidates: Vec<(usize, usize)> = overlap
             .into_iter()
             .filter(|&(i, n)| {
-                n >= 2 && self.entries[i].rule != own && !hidden.contains(&self.entries[i].rule)
+                n >= 2 && self.entries[i].rule != own && !hidden(self.entries[i].rule)
             })
             .collect();
         // Only the candidates sharing most are compared in full.
