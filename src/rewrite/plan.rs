@@ -106,97 +106,20 @@ fn allowed(a: Applicability, opts: &FixOptions) -> bool {
 }
 
 /// Computes every change `fix` would make; `project` ends holding the fixed texts.
+///
+/// Each pass lints, collects the allowed fixes and the suggested tags ([`FixLoop::collect`]),
+/// then applies and verifies them file by file ([`FixLoop::apply`]), until a pass has
+/// nothing to change.
 pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
-    let fixable: Vec<bool> = project
-        .ws
-        .files
-        .iter()
-        .map(|lf| lf.origin == Origin::Linted && !lf.file.salvaged)
-        .collect();
-    // A file's text before its first change, kept only for files that change (a migration
-    // may read thousands of files and change a few).
-    let mut originals: BTreeMap<usize, String> = BTreeMap::new();
-    // A file that is not UTF-8 is shown with `?` for each such byte: writing that text back
-    // would change bytes outside the fix. Such files are reported, never rewritten.
-    let mut not_utf8: BTreeMap<usize, bool> = project
-        .ws
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(i, lf)| fixable[*i] && lf.file.not_utf8_at.is_some())
-        .map(|(i, _)| (i, false))
-        .collect();
-    let mut applied: BTreeMap<usize, Vec<Applied>> = BTreeMap::new();
-    let mut result = FixPlan::default();
-    let mut frozen: HashSet<usize> = HashSet::new();
-
-    let mut converged = false;
-    // Rules left untagged, as the last pass saw them.
-    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut fix_loop = FixLoop::new(project, opts);
     // The files the next pass lints: all of them first; then, without the suggester, those
     // the pass before had fixes for. A fix changes only `<mitre>` blocks and comments
     // (`verify` holds it to that), and no check reads another file's, so the findings of
     // the other files stay what they were: findings without an applicable fix.
     let mut relint: Option<Vec<bool>> = None;
+    let mut converged = false;
     for pass in 1..=MAX_PASSES {
-        skipped.clear();
-        let mut per_file: BTreeMap<usize, Vec<(Edit, Applied)>> = BTreeMap::new();
-        {
-            let suggester = wants_suggester(opts).then(|| Suggester::new(project));
-            let chooser = suggester.as_ref().map(|s| s as &dyn TechniqueChooser);
-            let mut untagged: Vec<RuleRef> = Vec::new();
-            for d in project.lint_files(&opts.selection, chooser, relint.as_deref()) {
-                if !fixable[d.file] || frozen.contains(&d.file) {
-                    continue;
-                }
-                if let Some(told) = not_utf8.get_mut(&d.file) {
-                    let would_change = (d.is(&MISSING_TECHNIQUE) && opts.add_tags)
-                        || d.fix
-                            .as_ref()
-                            .is_some_and(|f| allowed(f.applicability, opts) && !f.edits.is_empty());
-                    if would_change && !std::mem::replace(told, true) {
-                        result.refused.push(Refused {
-                            path: project.ws.files[d.file].file.source.path.clone(),
-                            reason: VerifyError::NotUtf8,
-                        });
-                    }
-                    continue;
-                }
-                if let (true, Some(rule)) = (d.is(&MISSING_TECHNIQUE), d.rule) {
-                    untagged.push(RuleRef::new(d.file, rule as usize));
-                }
-                let Some(fix) = d
-                    .fix
-                    .filter(|f| allowed(f.applicability, opts) && !f.edits.is_empty())
-                else {
-                    continue;
-                };
-
-                for e in &fix.edits {
-                    per_file.entry(d.file).or_default().push((
-                        e.clone(),
-                        Applied {
-                            code: d.check.code,
-                            kind: AppliedKind::Fix(fix.change),
-                            rule_id: d.rule_id,
-                            description: fix.description.to_string(),
-                            applicability: fix.applicability,
-                            reasons: Vec::new(),
-                            added: Vec::new(),
-                            pass,
-                        },
-                    ));
-                }
-            }
-            if let (true, Some(s)) = (opts.add_tags, &suggester) {
-                let ctx = AddTags {
-                    suggester: s,
-                    opts,
-                    pass,
-                };
-                ctx.add(project, untagged, &mut per_file, &mut skipped);
-            }
-        }
+        let per_file = fix_loop.collect(project, pass, relint.as_deref());
         if per_file.is_empty() {
             converged = true;
             break;
@@ -208,6 +131,116 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             }
             mask
         });
+        fix_loop.apply(project, per_file);
+    }
+    fix_loop.finish(project, converged)
+}
+
+/// One pass's changes: per file, each edit with the change it belongs to.
+type PassEdits = BTreeMap<usize, Vec<(Edit, Applied)>>;
+
+/// What the fix loop keeps from pass to pass.
+struct FixLoop<'o> {
+    opts: &'o FixOptions,
+    /// Linted files that are read whole (not salvaged): the only ones changed.
+    fixable: Vec<bool>,
+    /// A file's text before its first change, kept only for files that change (a migration
+    /// may read thousands of files and change a few).
+    originals: BTreeMap<usize, String>,
+    /// Files that are not UTF-8 (shown with `?` for each such byte: writing that text back
+    /// would change bytes outside the fix), and whether they were reported yet. Such files
+    /// are reported, never rewritten.
+    not_utf8: BTreeMap<usize, bool>,
+    applied: BTreeMap<usize, Vec<Applied>>,
+    /// Files whose changes failed `verify`: left as they are from then on.
+    frozen: HashSet<usize>,
+    /// Rules left untagged, as the last pass saw them.
+    skipped: Vec<Skipped>,
+    refused: Vec<Refused>,
+}
+
+impl<'o> FixLoop<'o> {
+    fn new(project: &Project, opts: &'o FixOptions) -> Self {
+        let fixable: Vec<bool> = (project.ws.files.iter())
+            .map(|lf| lf.origin == Origin::Linted && !lf.file.salvaged)
+            .collect();
+        let not_utf8 = (project.ws.files.iter().enumerate())
+            .filter(|(i, lf)| fixable[*i] && lf.file.not_utf8_at.is_some())
+            .map(|(i, _)| (i, false))
+            .collect();
+        FixLoop {
+            opts,
+            fixable,
+            originals: BTreeMap::new(),
+            not_utf8,
+            applied: BTreeMap::new(),
+            frozen: HashSet::new(),
+            skipped: Vec::new(),
+            refused: Vec::new(),
+        }
+    }
+
+    /// Lints (the files `relint` marks, or all) and gathers the pass's edits: the fixes
+    /// allowed, and for untagged rules with `--add-tags`, suggested tags.
+    fn collect(&mut self, project: &Project, pass: usize, relint: Option<&[bool]>) -> PassEdits {
+        let opts = self.opts;
+        self.skipped.clear();
+        let mut per_file = PassEdits::new();
+        let suggester = wants_suggester(opts).then(|| Suggester::new(project));
+        let chooser = suggester.as_ref().map(|s| s as &dyn TechniqueChooser);
+        let mut untagged: Vec<RuleRef> = Vec::new();
+        for d in project.lint_files(&opts.selection, chooser, relint) {
+            if !self.fixable[d.file] || self.frozen.contains(&d.file) {
+                continue;
+            }
+            let fix =
+                (d.fix.as_ref()).filter(|f| allowed(f.applicability, opts) && !f.edits.is_empty());
+            if let Some(told) = self.not_utf8.get_mut(&d.file) {
+                let would_change = (d.is(&MISSING_TECHNIQUE) && opts.add_tags) || fix.is_some();
+                if would_change && !std::mem::replace(told, true) {
+                    self.refused.push(Refused {
+                        path: project.ws.files[d.file].file.source.path.clone(),
+                        reason: VerifyError::NotUtf8,
+                    });
+                }
+                continue;
+            }
+            if let (true, Some(rule)) = (d.is(&MISSING_TECHNIQUE), d.rule) {
+                untagged.push(RuleRef::new(d.file, rule as usize));
+            }
+            let Some(fix) = fix else {
+                continue;
+            };
+            for e in &fix.edits {
+                per_file.entry(d.file).or_default().push((
+                    e.clone(),
+                    Applied {
+                        code: d.check.code,
+                        kind: AppliedKind::Fix(fix.change),
+                        rule_id: d.rule_id,
+                        description: fix.description.to_string(),
+                        applicability: fix.applicability,
+                        reasons: Vec::new(),
+                        added: Vec::new(),
+                        pass,
+                    },
+                ));
+            }
+        }
+        if let (true, Some(s)) = (opts.add_tags, &suggester) {
+            let ctx = AddTags {
+                suggester: s,
+                opts,
+                pass,
+            };
+            ctx.add(project, untagged, &mut per_file, &mut self.skipped);
+        }
+        per_file
+    }
+
+    /// Applies each file's edits and keeps the result when it passes `verify`; a file that
+    /// fails is refused and frozen.
+    fn apply(&mut self, project: &mut Project, per_file: PassEdits) {
         let mut replaced = Vec::new();
         for (file, list) in per_file {
             let text = &project.ws.files[file].file.source.text;
@@ -218,27 +251,27 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             }
             match verify(&project.ws.files[file].file, new_text, project.manager()) {
                 Ok(new_file) => {
-                    let taken = list
-                        .into_iter()
+                    let taken = (list.into_iter())
                         .filter(|(e, _)| !left.contains(e))
                         .map(|(_, a)| a);
-                    let log = applied.entry(file).or_default();
+                    let log = self.applied.entry(file).or_default();
                     for a in taken {
                         // One fix may be several edits; report it once.
-                        if !log.iter().any(|x| {
+                        let seen = log.iter().any(|x| {
                             x.code == a.code
                                 && x.rule_id == a.rule_id
                                 && x.description == a.description
-                        }) {
+                        });
+                        if !seen {
                             log.push(a);
                         }
                     }
-                    originals.entry(file).or_insert_with(|| text.clone());
+                    self.originals.entry(file).or_insert_with(|| text.clone());
                     replaced.push((file, new_file));
                 }
                 Err(reason) => {
-                    frozen.insert(file);
-                    result.refused.push(Refused {
+                    self.frozen.insert(file);
+                    self.refused.push(Refused {
                         path: project.ws.files[file].file.source.path.clone(),
                         reason,
                     });
@@ -246,37 +279,40 @@ pub fn plan(project: &mut Project, opts: &FixOptions) -> FixPlan {
             }
         }
         // Each replaced file passed `verify`: only its tags changed.
-        if opts.full_passes {
+        if self.opts.full_passes {
             project.replace_files(replaced);
         } else {
             project.replace_tags_only(replaced);
         }
     }
 
-    result.files.extend(refused_file_fixes(project, opts));
-    result.skipped = skipped;
-    if !converged {
-        result.skipped.push(Skipped {
-            path: PathBuf::new(),
-            rule_id: None,
-            reason: format!("fixes still changed files after {MAX_PASSES} passes; run again"),
-        });
-    }
-    for (i, before) in originals {
-        let lf = &project.ws.files[i];
-        if frozen.contains(&i) && lf.file.source.text == before {
-            continue;
-        }
-        if lf.file.source.text != before {
-            result.files.push(FixedFile {
-                path: lf.file.source.path.clone(),
-                before,
-                after: lf.file.source.text.clone(),
-                applied: applied.remove(&i).unwrap_or_default(),
+    /// The plan: every file that changed, before and after, with what was applied.
+    fn finish(mut self, project: &Project, converged: bool) -> FixPlan {
+        let mut result = FixPlan {
+            files: refused_file_fixes(project, self.opts),
+            skipped: self.skipped,
+            refused: self.refused,
+        };
+        if !converged {
+            result.skipped.push(Skipped {
+                path: PathBuf::new(),
+                rule_id: None,
+                reason: format!("fixes still changed files after {MAX_PASSES} passes; run again"),
             });
         }
+        for (i, before) in self.originals {
+            let lf = &project.ws.files[i];
+            if lf.file.source.text != before {
+                result.files.push(FixedFile {
+                    path: lf.file.source.path.clone(),
+                    before,
+                    after: lf.file.source.text.clone(),
+                    applied: self.applied.remove(&i).unwrap_or_default(),
+                });
+            }
+        }
+        result
     }
-    result
 }
 
 /// Files the manager refuses, changed by the fixes their refusal has (the XML declaration
