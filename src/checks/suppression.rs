@@ -104,20 +104,38 @@ pub fn apply(
     diagnostics: Vec<Diagnostic>,
     selection: &Selection,
 ) -> Vec<Diagnostic> {
+    let (mut sups, misplaced) = read_directives(ws);
+    if sups.is_empty() && misplaced.is_empty() {
+        return diagnostics;
+    }
+    let mut kept = suppress(diagnostics, &mut sups);
+    if selection.enabled(&UNUSED_SUPPRESSION) {
+        kept.extend(misplaced);
+        kept.extend(unused(ws, &sups, selection));
+    }
+    kept
+}
+
+/// A finding of `unused-suppression`.
+fn report(file: usize, span: Span, rule_id: Option<u32>, message: String, fix: Fix) -> Diagnostic {
+    Diagnostic {
+        check: &UNUSED_SUPPRESSION,
+        severity: UNUSED_SUPPRESSION.severity,
+        file,
+        span,
+        rule_id,
+        rule: None,
+        message: message.into(),
+        fix: Some(std::sync::Arc::new(fix)),
+    }
+}
+
+/// The linted files' suppressions, each with the rule it stands before; and findings for
+/// directives that suppress nothing where they are (malformed, before no rule).
+fn read_directives(ws: &Workspace) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let infos = all_infos();
     let mut sups: Vec<Suppression> = Vec::new();
     let mut findings: Vec<Diagnostic> = Vec::new();
-    let report =
-        |file: usize, span: Span, rule_id: Option<u32>, message: String, fix: Fix| Diagnostic {
-            check: &UNUSED_SUPPRESSION,
-            severity: UNUSED_SUPPRESSION.severity,
-            file,
-            span,
-            rule_id,
-            rule: None,
-            message: message.into(),
-            fix: Some(std::sync::Arc::new(fix)),
-        };
     for (file, lf) in ws.files.iter().enumerate() {
         if lf.origin != Origin::Linted || lf.file.salvaged {
             continue;
@@ -178,9 +196,11 @@ pub fn apply(
             }
         }
     }
-    if sups.is_empty() && findings.is_empty() {
-        return diagnostics;
-    }
+    (sups, findings)
+}
+
+/// The diagnostics no suppression covers; each suppression and selector notes its use.
+fn suppress(diagnostics: Vec<Diagnostic>, sups: &mut [Suppression]) -> Vec<Diagnostic> {
     let mut kept = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
         let hit = sups.iter_mut().find(|s| {
@@ -203,11 +223,15 @@ pub fn apply(
             None => kept.push(d),
         }
     }
-    if !selection.enabled(&UNUSED_SUPPRESSION) {
-        return kept;
-    }
-    kept.extend(findings);
-    for s in &sups {
+    kept
+}
+
+/// Findings for suppressions, or codes in them, that suppressed nothing: only where the
+/// checks they name ran, so that `--select` never makes a needed suppression look idle.
+fn unused(ws: &Workspace, sups: &[Suppression], selection: &Selection) -> Vec<Diagnostic> {
+    let infos = all_infos();
+    let mut out = Vec::new();
+    for s in sups {
         let text = &ws.files[s.file].file.source.text;
         // The whole comment does nothing: it is reported once, with a fix that removes it.
         let unused_comment = |msg: String| {
@@ -219,7 +243,7 @@ pub fn apply(
         };
         if s.selectors.is_empty() {
             if !s.used && infos.iter().all(|i| selection.enabled(i)) {
-                kept.push(unused_comment(
+                out.push(unused_comment(
                     "this suppression of anything suppresses nothing".to_string(),
                 ));
             }
@@ -254,7 +278,7 @@ pub fn apply(
             if !unknown.is_empty() {
                 msg.push_str(&format!(" ({})", unknown.join("; ")));
             }
-            kept.push(unused_comment(msg));
+            out.push(unused_comment(msg));
             continue;
         }
         let rest: Vec<&str> = s
@@ -272,10 +296,10 @@ pub fn apply(
                 .removing(),
                 None => Fix::display_only(format!("remove `{}`", x.text)),
             };
-            kept.push(report(s.file, s.comment_span, s.rule_id, why(x), fix));
+            out.push(report(s.file, s.comment_span, s.rule_id, why(x), fix));
         }
     }
-    kept
+    out
 }
 
 #[cfg(test)]
