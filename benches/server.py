@@ -103,6 +103,15 @@ def main():
             found = c.diagnostics()
             changes.append(time.perf_counter() - t)
         figures(f"didChange, 2,000 rules, to diagnostics ({len(found)})", changes)
+        # Editors ask for code actions as the cursor moves: on an untagged rule (every third
+        # one), the fixes and the suggested techniques.
+        actions = []
+        for k in range(RUNS):
+            line = 2 + 9 * 3 * k
+            t = time.perf_counter()
+            r = c.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": {"line": line, "character": 4}, "end": {"line": line, "character": 4}}, "context": {"diagnostics": []}})
+            actions.append(time.perf_counter() - t)
+        figures(f"codeAction on an untagged rule ({len(r['result'])} actions)", actions)
         c.stop()
 
 
