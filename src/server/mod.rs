@@ -149,7 +149,8 @@ impl Server {
                     return to_json(None::<lsp::Hover>);
                 };
                 let at = position::offset(text, doc.position);
-                to_json(hover::hover(&self.db, WAZUH_4_MANAGER_VERSION, text, at))
+                let manager = manager_version(&doc.text_document.uri);
+                to_json(hover::hover(&self.db, &manager, text, at))
             }
             req::CodeActionRequest::METHOD => {
                 let p: lsp::CodeActionParams = params(request.params)?;
@@ -251,12 +252,23 @@ impl Server {
             .unwrap_or_default();
         Some(lsp::CompletionResponse::Array(completion::items(
             &self.db,
-            WAZUH_4_MANAGER_VERSION,
+            &manager_version(uri),
             typed,
             range,
             &suggested,
         )))
     }
+}
+
+/// The manager's ATT&CK version for a document: `manager_attack` of the configuration found
+/// upward from it, else Wazuh 4.x's.
+fn manager_version(uri: &lsp::Uri) -> String {
+    let config = position::path_of(uri)
+        .and_then(|p| p.parent().and_then(crate::config::Config::discover))
+        .and_then(|file| crate::config::Config::load(&file).ok());
+    config
+        .and_then(|c| c.manager_attack)
+        .unwrap_or_else(|| WAZUH_4_MANAGER_VERSION.to_string())
 }
 
 fn publish(uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>) -> Notification {

@@ -338,3 +338,23 @@ fn a_duplicate_id_points_at_the_rule_loaded_first() {
     assert_eq!(related["range"]["start"]["line"], 1, "{duplicate}");
     assert_eq!(client.stop(), Some(0));
 }
+
+/// Hover says where an id stands in the manager's ATT&CK as the configuration names it.
+#[test]
+fn hover_uses_the_configured_manager_version() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::write(dir.path(), ".wazuh-mitre.yml", b"manager-attack: \"9.0\"\n");
+    // T1649 (Steal or Forge Authentication Certificates) came after ATT&CK 9.0.
+    let text = RULES.replace("<id>T1059</id>", "<id>T1649</id>");
+    let path = crate::common::write(dir.path(), "local_rules.xml", text.as_bytes());
+    let mut client = Client::start();
+    open(&mut client, &path, &text);
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&path)}, "position": {"line": 13, "character": 12}}),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("T1649"), "{shown}");
+    assert!(shown.contains("ATT&CK 9.0: unknown there"), "{shown}");
+    assert_eq!(client.stop(), Some(0));
+}
