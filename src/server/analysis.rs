@@ -10,7 +10,8 @@ use lsp_types as lsp;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::position::{range, uri_of, Lines};
+use super::position::{range, uri_of};
+use crate::ruleset::model::SourceFile;
 
 /// A buffer's lint: the loaded project and its findings.
 pub struct Analysis {
@@ -54,9 +55,9 @@ impl Analysis {
         (self.project.ws.files.iter()).position(|lf| lf.file.source.path == self.path)
     }
 
-    fn text(&self) -> Option<&str> {
+    fn source(&self) -> Option<&SourceFile> {
         let file = self.file()?;
-        Some(&self.project.ws.files[file].file.source.text)
+        Some(&self.project.ws.files[file].file.source)
     }
 
     /// The findings on the buffer, as the protocol shows them.
@@ -70,12 +71,11 @@ impl Analysis {
             .filter(|f| f.path == self.path)
         {
             // The manager's own line: where its reader stopped.
-            let (text, at) = match (&f.source, f.error.offset()) {
-                (Some(src), Some(at)) => (src.text.as_str(), at),
-                _ => ("", 0),
-            };
+            let at = f.error.offset().unwrap_or(0);
+            let range =
+                (f.source.as_ref()).map_or_else(lsp::Range::default, |src| range(src, at, at));
             out.push(lsp::Diagnostic {
-                range: range(text, at, at),
+                range,
                 severity: Some(lsp::DiagnosticSeverity::ERROR),
                 code: Some(lsp::NumberOrString::String(
                     crate::checks::registry::UNREADABLE_FILE.code.into(),
@@ -86,13 +86,12 @@ impl Analysis {
                 ..lsp::Diagnostic::default()
             });
         }
-        let (Some(file), Some(text)) = (self.file(), self.text()) else {
+        let (Some(file), Some(src)) = (self.file(), self.source()) else {
             return out;
         };
-        let lines = Lines::new(text);
         for d in self.diagnostics.iter().filter(|d| d.file == file) {
             out.push(lsp::Diagnostic {
-                range: lines.range(d.span.start(), d.span.end()),
+                range: range(src, d.span.start(), d.span.end()),
                 severity: Some(match d.severity {
                     Severity::Error => lsp::DiagnosticSeverity::ERROR,
                     Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -129,7 +128,7 @@ impl Analysis {
             vec![lsp::DiagnosticRelatedInformation {
                 location: lsp::Location {
                     uri,
-                    range: range(&src.text, rule.open_tag.start(), rule.open_tag.end()),
+                    range: range(src, rule.open_tag.start(), rule.open_tag.end()),
                 },
                 message: what.into(),
             }]
@@ -139,11 +138,10 @@ impl Analysis {
     /// Every fix lint offers on the buffer within `wanted` (byte range), as code actions:
     /// the same edits `fix` applies, preferred when safe.
     pub fn fix_actions(&self, uri: &lsp::Uri, wanted: (usize, usize)) -> Vec<lsp::CodeAction> {
-        let (Some(file), Some(text)) = (self.file(), self.text()) else {
+        let (Some(file), Some(src)) = (self.file(), self.source()) else {
             return Vec::new();
         };
         let diagnostics = self.lsp_diagnostics();
-        let lines = Lines::new(text);
         let mut out = Vec::new();
         for d in self.diagnostics.iter().filter(|d| d.file == file) {
             let touches = d.span.start() <= wanted.1 && wanted.0 <= d.span.end();
@@ -151,7 +149,7 @@ impl Analysis {
                 continue;
             };
             let shown: Vec<lsp::Diagnostic> = (diagnostics.iter())
-                .filter(|x| x.range == lines.range(d.span.start(), d.span.end()))
+                .filter(|x| x.range == range(src, d.span.start(), d.span.end()))
                 .filter(|x| x.code == Some(lsp::NumberOrString::String(d.code().into())))
                 .cloned()
                 .collect();
@@ -159,7 +157,7 @@ impl Analysis {
                 title: format!("{}: {}", d.code(), fix.description),
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
                 diagnostics: Some(shown),
-                edit: Some(workspace_edit(uri, text, &fix.edits)),
+                edit: Some(workspace_edit(uri, src, &fix.edits)),
                 is_preferred: Some(fix.applicability == Applicability::Safe),
                 ..lsp::CodeAction::default()
             });
@@ -170,23 +168,25 @@ impl Analysis {
     /// For an untagged rule under `at` (byte offset): adding each of the suggester's first
     /// three techniques, with its confidence and first reason.
     pub fn tag_actions(&self, uri: &lsp::Uri, at: usize) -> Vec<lsp::CodeAction> {
-        let (Some(file), Some(text)) = (self.file(), self.text()) else {
+        let (Some(file), Some(src)) = (self.file(), self.source()) else {
             return Vec::new();
         };
-        let Some(r) = self.rule_at(file, at) else {
+        let Some(r) = self
+            .rule_at(file, at)
+            .filter(|&r| self.project.ws.rule(r).mitre.is_empty())
+        else {
             return Vec::new();
         };
         let rule = self.project.ws.rule(r);
-        if !rule.mitre.is_empty() {
-            return Vec::new();
-        }
         let suggester = crate::suggest::Suggester::new(&self.project);
         let mut out = Vec::new();
         for s in suggester.suggest(r, &Default::default(), 3) {
             // The edit `fix --add-tags` makes: the same insertion code.
-            let Some(edit) =
-                crate::rewrite::insert::add_block(text, rule, std::slice::from_ref(&s.technique))
-            else {
+            let Some(edit) = crate::rewrite::insert::add_block(
+                &src.text,
+                rule,
+                std::slice::from_ref(&s.technique),
+            ) else {
                 continue;
             };
             let why = s
@@ -201,11 +201,18 @@ impl Analysis {
                     s.confidence.as_str()
                 ),
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
-                edit: Some(workspace_edit(uri, text, &[edit])),
+                edit: Some(workspace_edit(uri, src, &[edit])),
                 ..lsp::CodeAction::default()
             });
         }
         out
+    }
+
+    /// Whether byte `at` is inside a rule of the buffer that carries no `<mitre>` block.
+    pub fn untagged_rule_at(&self, at: usize) -> bool {
+        (self.file())
+            .and_then(|file| self.rule_at(file, at))
+            .is_some_and(|r| self.project.ws.rule(r).mitre.is_empty())
     }
 
     /// The rule of the buffer whose text holds byte `at`.
@@ -218,11 +225,11 @@ impl Analysis {
     }
 }
 
-fn workspace_edit(uri: &lsp::Uri, text: &str, edits: &[Edit]) -> lsp::WorkspaceEdit {
+fn workspace_edit(uri: &lsp::Uri, src: &SourceFile, edits: &[Edit]) -> lsp::WorkspaceEdit {
     let edits = edits
         .iter()
         .map(|e| lsp::TextEdit {
-            range: range(text, e.span.start(), e.span.end()),
+            range: range(src, e.span.start(), e.span.end()),
             new_text: e.replacement.clone(),
         })
         .collect();

@@ -4,6 +4,7 @@
 use crate::attack::ids::{classify, IdShape};
 use crate::attack::{lookup, AttackDb};
 use crate::report::attack as render;
+use crate::ruleset::model::SourceFile;
 use lsp_types as lsp;
 
 /// The id-like word around byte `at` (letters, digits, dots), with its byte range.
@@ -24,8 +25,8 @@ pub fn word_at(text: &str, at: usize) -> Option<(&str, usize, usize)> {
 
 /// The hover text for the id at byte `at`, if there is one. `manager`: the manager's
 /// ATT&CK version name.
-pub fn hover(db: &AttackDb, manager: &str, text: &str, at: usize) -> Option<lsp::Hover> {
-    let (word, start, end) = word_at(text, at)?;
+pub fn hover(db: &AttackDb, manager: &str, src: &SourceFile, at: usize) -> Option<lsp::Hover> {
+    let (word, start, end) = word_at(&src.text, at)?;
     let id = word.trim_end_matches('.').to_ascii_uppercase();
     let latest = db.latest();
     let body = match classify(&id) {
@@ -54,6 +55,6 @@ pub fn hover(db: &AttackDb, manager: &str, text: &str, at: usize) -> Option<lsp:
             kind: lsp::MarkupKind::Markdown,
             value: format!("```text\n{}\n```", body.trim_end()),
         }),
-        range: Some(super::position::range(text, start, end)),
+        range: Some(super::position::range(src, start, end)),
     })
 }

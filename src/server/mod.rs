@@ -14,6 +14,7 @@ mod hover;
 pub mod position;
 
 use crate::attack::{AttackDb, WAZUH_4_MANAGER_VERSION};
+use crate::ruleset::model::SourceFile;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
 use lsp_types::notification::{self as note, Notification as _};
@@ -122,8 +123,8 @@ fn serve(connection: &Connection, server: &mut Server) -> Result<(), ServerError
 }
 
 struct Server {
-    /// Open buffers' texts, by URI.
-    documents: HashMap<lsp::Uri, String>,
+    /// Open buffers, by URI: their text and its line index, made once per change.
+    documents: HashMap<lsp::Uri, SourceFile>,
     db: AttackDb,
 }
 
@@ -145,12 +146,12 @@ impl Server {
             req::HoverRequest::METHOD => {
                 let p: lsp::HoverParams = params(request.params)?;
                 let doc = p.text_document_position_params;
-                let Some(text) = self.documents.get(&doc.text_document.uri) else {
+                let Some(src) = self.documents.get(&doc.text_document.uri) else {
                     return to_json(None::<lsp::Hover>);
                 };
-                let at = position::offset(text, doc.position);
+                let at = position::offset(src, doc.position);
                 let manager = manager_version(&doc.text_document.uri);
-                to_json(hover::hover(&self.db, &manager, text, at))
+                to_json(hover::hover(&self.db, &manager, src, at))
             }
             req::CodeActionRequest::METHOD => {
                 let p: lsp::CodeActionParams = params(request.params)?;
@@ -175,7 +176,8 @@ impl Server {
                     return Vec::new();
                 };
                 let doc = p.text_document;
-                self.documents.insert(doc.uri.clone(), doc.text);
+                self.documents
+                    .insert(doc.uri.clone(), buffer(&doc.uri, doc.text));
                 doc.uri
             }
             note::DidChangeTextDocument::METHOD => {
@@ -187,9 +189,10 @@ impl Server {
                 let Some(change) = p.content_changes.into_iter().last() else {
                     return Vec::new();
                 };
+                let uri = p.text_document.uri;
                 self.documents
-                    .insert(p.text_document.uri.clone(), change.text);
-                p.text_document.uri
+                    .insert(uri.clone(), buffer(&uri, change.text));
+                uri
             }
             note::DidSaveTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp::DidSaveTextDocumentParams>(n.params)
@@ -208,13 +211,13 @@ impl Server {
             }
             _ => return Vec::new(),
         };
-        let Some(text) = self.documents.get(&uri) else {
+        let Some(src) = self.documents.get(&uri) else {
             return Vec::new();
         };
         let Some(path) = position::path_of(&uri) else {
             return Vec::new();
         };
-        match analysis::analyse(&path, text, false) {
+        match analysis::analyse(&path, &src.text, false) {
             Ok(a) => vec![publish(uri, a.lsp_diagnostics())],
             Err(e) => vec![log(&format!("wazuh-mitre: {}: {e}", path.display()))],
         }
@@ -222,28 +225,33 @@ impl Server {
 
     fn code_actions(&self, p: &lsp::CodeActionParams) -> Vec<lsp::CodeAction> {
         let uri = &p.text_document.uri;
-        let (Some(text), Some(path)) = (self.documents.get(uri), position::path_of(uri)) else {
+        let (Some(src), Some(path)) = (self.documents.get(uri), position::path_of(uri)) else {
             return Vec::new();
         };
-        let start = position::offset(text, p.range.start);
-        let end = position::offset(text, p.range.end);
-        let Ok(a) = analysis::analyse(&path, text, true) else {
+        let start = position::offset(src, p.range.start);
+        let end = position::offset(src, p.range.end);
+        let Ok(a) = analysis::analyse(&path, &src.text, false) else {
             return Vec::new();
         };
         let mut actions = a.fix_actions(uri, (start, end));
-        actions.extend(a.tag_actions(uri, start));
+        // The suggester (ATT&CK's text, every stock rule) only for an untagged rule.
+        if a.untagged_rule_at(start) {
+            if let Ok(full) = analysis::analyse(&path, &src.text, true) {
+                actions.extend(full.tag_actions(uri, start));
+            }
+        }
         actions
     }
 
     fn completion(&self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::CompletionResponse> {
         let uri = &at.text_document.uri;
-        let text = self.documents.get(uri)?;
-        let offset = position::offset(text, at.position);
-        let (typed, start) = completion::typed_id(text, offset)?;
-        let range = position::range(text, start, offset);
+        let src = self.documents.get(uri)?;
+        let offset = position::offset(src, at.position);
+        let (typed, start) = completion::typed_id(&src.text, offset)?;
+        let range = position::range(src, start, offset);
         // The rule's own suggestions, when the buffer reads.
         let suggested = position::path_of(uri)
-            .and_then(|path| analysis::analyse(&path, text, true).ok())
+            .and_then(|path| analysis::analyse(&path, &src.text, true).ok())
             .and_then(|a| {
                 let r = a.rule_at(a.file()?, offset)?;
                 let s = crate::suggest::Suggester::new(&a.project);
@@ -269,6 +277,11 @@ fn manager_version(uri: &lsp::Uri) -> String {
     config
         .and_then(|c| c.manager_attack)
         .unwrap_or_else(|| WAZUH_4_MANAGER_VERSION.to_string())
+}
+
+/// An open buffer as a source file.
+fn buffer(uri: &lsp::Uri, text: String) -> SourceFile {
+    SourceFile::new(position::path_of(uri).unwrap_or_default(), text)
 }
 
 fn publish(uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>) -> Notification {

@@ -1,18 +1,16 @@
 //! Where things are, as the protocol says it: positions in UTF-16 code units (the protocol's
 //! default), documents by `file://` URI.
 
+use crate::ruleset::model::SourceFile;
 use lsp_types::{Position, Range, Uri};
 use std::path::{Path, PathBuf};
 
-/// The byte offset of `pos` in `text` (clamped to the line's end and the text's end).
-pub fn offset(text: &str, pos: Position) -> usize {
-    let mut start = 0;
-    for _ in 0..pos.line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
-    }
+/// The byte offset of `pos` in `src` (clamped to the line's end and the text's end).
+pub fn offset(src: &SourceFile, pos: Position) -> usize {
+    let text = &src.text;
+    let Some(start) = src.lines.line_start(pos.line as usize + 1) else {
+        return text.len();
+    };
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let mut units = 0u32;
     for (i, c) in text[start..line_end].char_indices() {
@@ -24,60 +22,26 @@ pub fn offset(text: &str, pos: Position) -> usize {
     line_end
 }
 
-/// The position of byte `at` in `text`.
-pub fn position(text: &str, at: usize) -> Position {
-    let at = floor_char_boundary(text, at.min(text.len()));
-    let before = &text[..at];
-    let line = before.matches('\n').count() as u32;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let character = text[line_start..at].encode_utf16().count() as u32;
-    Position { line, character }
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+/// The position of byte `at` in `src`: its line from the file's line index, its column
+/// in UTF-16 units.
+pub fn position(src: &SourceFile, at: usize) -> Position {
+    let text = &src.text;
+    let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
     }
-    at
+    let line = src.lines.line_col(text, at).line;
+    let start = src.lines.line_start(line).unwrap_or(0);
+    Position {
+        line: (line - 1) as u32,
+        character: text[start..at].encode_utf16().count() as u32,
+    }
 }
 
-pub fn range(text: &str, start: usize, end: usize) -> Range {
+pub fn range(src: &SourceFile, start: usize, end: usize) -> Range {
     Range {
-        start: position(text, start),
-        end: position(text, end),
-    }
-}
-
-/// Positions of many offsets in one text: its line starts found once (a file of 2,000 rules
-/// may have hundreds of findings).
-pub struct Lines<'t> {
-    text: &'t str,
-    starts: Vec<usize>,
-}
-
-impl<'t> Lines<'t> {
-    pub fn new(text: &'t str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
-        Lines { text, starts }
-    }
-
-    pub fn position(&self, at: usize) -> Position {
-        let at = floor_char_boundary(self.text, at.min(self.text.len()));
-        let line = self.starts.partition_point(|&s| s <= at) - 1;
-        let start = self.starts[line];
-        Position {
-            line: line as u32,
-            character: self.text[start..at].encode_utf16().count() as u32,
-        }
-    }
-
-    pub fn range(&self, start: usize, end: usize) -> Range {
-        Range {
-            start: self.position(start),
-            end: self.position(end),
-        }
+        start: position(src, start),
+        end: position(src, end),
     }
 }
 
@@ -127,18 +91,17 @@ mod tests {
 
     #[test]
     fn positions_count_utf16_units() {
-        let text = "a\né𝄞x\n";
+        let src = SourceFile::new(PathBuf::new(), "a\né𝄞x\n".to_string());
         let at = |line, character| Position { line, character };
         // 𝄞 is two UTF-16 units and four bytes.
-        let x = text.find('x').unwrap();
-        assert_eq!(position(text, x), at(1, 3));
-        assert_eq!(offset(text, at(1, 3)), x);
-        assert_eq!(offset(text, at(1, 99)), text.len() - 1);
-        assert_eq!(offset(text, at(9, 0)), text.len());
-        let lines = Lines::new(text);
-        for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
-            assert_eq!(lines.position(i), position(text, i), "{i}");
-        }
+        let x = src.text.find('x').unwrap();
+        assert_eq!(position(&src, x), at(1, 3));
+        assert_eq!(offset(&src, at(1, 3)), x);
+        assert_eq!(offset(&src, at(1, 99)), src.text.len() - 1);
+        assert_eq!(offset(&src, at(9, 0)), src.text.len());
+        // Inside a character: its start.
+        assert_eq!(position(&src, x - 1), at(1, 1));
+        assert_eq!(position(&src, src.text.len()), at(2, 0));
     }
 
     #[test]
