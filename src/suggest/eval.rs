@@ -146,6 +146,35 @@ fn family(project: &Project, id: &str) -> Vec<String> {
     out
 }
 
+/// What a suggestion for one rule is judged against, at technique level: the rule's own tags,
+/// and those with the techniques a review accepted for it.
+struct Answer {
+    tags: HashSet<String>,
+    reviewed: HashSet<String>,
+}
+
+impl Answer {
+    fn of(project: &Project, accepted: &Accepted, tags: &[String], rule_id: Option<u32>) -> Self {
+        let tags: HashSet<String> = tags.iter().flat_map(|t| family(project, t)).collect();
+        let reviewed = (tags.iter().cloned())
+            .chain(accepted.of(rule_id).flat_map(|a| family(project, a)))
+            .collect();
+        Answer { tags, reviewed }
+    }
+
+    /// Whether `id` is one of the rule's tags.
+    fn right(&self, project: &Project, id: &str) -> bool {
+        family(project, id).iter().any(|f| self.tags.contains(f))
+    }
+
+    /// Whether `id` is one of its tags or accepted by the review.
+    fn accepted(&self, project: &Project, id: &str) -> bool {
+        family(project, id)
+            .iter()
+            .any(|f| self.reviewed.contains(f))
+    }
+}
+
 /// How tags are hidden while a rule is ranked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Protocol {
@@ -258,24 +287,10 @@ fn score(
     for (r, ranked) in evaluated.into_iter().zip(all) {
         let suggestions = &ranked.list;
         let file = &project.ws.files[r.file()];
-        let gold = technique_tags(project, r);
-        let gold_families: HashSet<String> = gold.iter().flat_map(|g| family(project, g)).collect();
-        let right = |id: &str| {
-            family(project, id)
-                .iter()
-                .any(|f| gold_families.contains(f))
-        };
         let rule_id = project.ws.rule(r).id;
-        let accepted_families: HashSet<String> = gold_families
-            .iter()
-            .cloned()
-            .chain(accepted.of(rule_id).flat_map(|a| family(project, a)))
-            .collect();
-        let accepted_right = |id: &str| {
-            family(project, id)
-                .iter()
-                .any(|f| accepted_families.contains(f))
-        };
+        let answer = Answer::of(project, accepted, &technique_tags(project, r), rule_id);
+        let right = |id: &str| answer.right(project, id);
+        let accepted_right = |id: &str| answer.accepted(project, id);
         let hit_within = |k: usize| suggestions.iter().take(k).any(|s| right(&s.0));
         let reviewed_hit = |k: usize| suggestions.iter().take(k).any(|s| accepted_right(&s.0));
         let folder = file
@@ -373,7 +388,7 @@ pub fn add_tags_by_pass(
 ) -> AddTagsPasses {
     use crate::rewrite::plan::{plan, AppliedKind, FixOptions};
     // What each tagged rule is judged against, by (file, rule id).
-    let mut gold: HashMap<(usize, u32), (HashSet<String>, HashSet<String>)> = HashMap::new();
+    let mut gold: HashMap<(usize, u32), Answer> = HashMap::new();
     for r in project.ws.linted_rule_refs() {
         let file = &project.ws.files[r.file()];
         let tags = technique_tags(project, r);
@@ -383,11 +398,10 @@ pub fn add_tags_by_pass(
         if file.file.salvaged || tags.is_empty() {
             continue;
         }
-        let families: HashSet<String> = tags.iter().flat_map(|t| family(project, t)).collect();
-        let reviewed = (families.iter().cloned())
-            .chain(accepted.of(Some(id)).flat_map(|a| family(project, a)))
-            .collect();
-        gold.insert((r.file(), id), (families, reviewed));
+        gold.insert(
+            (r.file(), id),
+            Answer::of(project, accepted, &tags, Some(id)),
+        );
     }
     let mut out = AddTagsPasses {
         rules: gold.len(),
@@ -410,7 +424,7 @@ pub fn add_tags_by_pass(
             continue;
         };
         for a in f.applied.iter().filter(|a| a.kind == AppliedKind::AddTags) {
-            let Some((families, reviewed)) = a.rule_id.and_then(|id| gold.get(&(file, id))) else {
+            let Some(answer) = a.rule_id.and_then(|id| gold.get(&(file, id))) else {
                 continue;
             };
             let counts = if a.pass <= 1 {
@@ -418,13 +432,16 @@ pub fn add_tags_by_pass(
             } else {
                 &mut out.later
             };
-            let in_set = |set: &HashSet<String>, id: &str| {
-                family(project, id).iter().any(|f| set.contains(f))
-            };
             counts.rules += 1;
             counts.ids += a.added.len();
-            counts.right += a.added.iter().filter(|id| in_set(families, id)).count();
-            counts.reviewed_right += a.added.iter().filter(|id| in_set(reviewed, id)).count();
+            counts.right += a
+                .added
+                .iter()
+                .filter(|id| answer.right(project, id))
+                .count();
+            counts.reviewed_right += (a.added.iter())
+                .filter(|id| answer.accepted(project, id))
+                .count();
         }
     }
     out
