@@ -124,8 +124,7 @@ impl ExplicitMentions {
             for span in names.find_iter(&facts.text) {
                 let written = &facts.text[span];
                 if let Some(id) = self.by_name.get(&written.to_ascii_lowercase()) {
-                    let lower = written.to_ascii_lowercase();
-                    let share = facts.share(|s| s.to_ascii_lowercase().contains(&lower));
+                    let share = facts.mention_share(written);
                     let detail = if share < 1.0 {
                         format!(
                             "the rule mentions '{written}' (in {:.0}% of the alternatives it lists)",

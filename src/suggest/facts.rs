@@ -288,6 +288,13 @@ impl RuleFacts {
             .reduce(f64::max)
             .unwrap_or(1.0)
     }
+
+    /// [`share`](Self::share) for a name the rule mentions (a technique's, a tool's), found
+    /// in any case.
+    pub fn mention_share(&self, name: &str) -> f64 {
+        let name = name.to_lowercase();
+        self.share(|s| s.to_lowercase().contains(&name))
+    }
 }
 
 #[cfg(test)]

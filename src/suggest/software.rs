@@ -120,8 +120,7 @@ impl<'a> SoftwareSource<'a> {
         for (i, written) in named {
             let e = &self.entries[i];
             // A tool one of many a rule lists is that share of what the rule fires on.
-            let lower = written.to_lowercase();
-            let listed = facts.share(|s| s.to_lowercase().contains(&lower));
+            let listed = facts.mention_share(&written);
             let own: HashSet<String> = tokens(&written).into_iter().collect();
             let rule_words: HashSet<&String> =
                 facts.tokens.iter().filter(|w| !own.contains(*w)).collect();
