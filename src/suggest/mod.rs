@@ -236,15 +236,16 @@ impl<'p> Suggester<'p> {
         }
         let platform = rule_platform(ws, &self.project.replay, r);
         let facts = &facts::rule_facts(ws, &self.project.replay, r);
-        let own = self.own_evidence(facts, platform);
-        let mut evidence = own.clone();
-        self.lent_evidence(r, facts, &|x| hidden.contains(&x), &mut evidence);
-        if evidence.len() == own.len() {
+        let mut own = self.own_evidence(facts, platform);
+        let mut lent = Vec::new();
+        self.lent_evidence(r, facts, &|x| hidden.contains(&x), &mut lent);
+        if lent.is_empty() {
             // Nothing lent: the rule's own evidence is all there is.
-            return scorer.rank(evidence, platform, top);
+            return scorer.rank(own, platform, top);
         }
+        let mut evidence = own.clone();
+        evidence.extend(lent);
         let read_here = |x: RuleRef| ws.files[x.file()].origin != Origin::Ruleset;
-        let mut own = own;
         self.lent_evidence(r, facts, &|x| hidden.contains(&x) || read_here(x), &mut own);
         let own = scorer.rank(own, platform, OWN_RANKED);
         let mut ranked = scorer.rank(evidence, platform, top);
